@@ -1,0 +1,173 @@
+"""Application factory."""
+import logging
+import os
+import sqlite3
+from pathlib import Path
+
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from .config import load_config
+from .extensions import csrf, db, limiter, login_manager, migrate
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def create_app(config=None):
+    """Create the app. ``config`` (a dict) overrides settings read from the environment."""
+    app = Flask(
+        __name__,
+        instance_path=str(BASE_DIR / "instance"),
+        template_folder=str(BASE_DIR / "templates"),
+        static_folder=str(BASE_DIR / "static"),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    # String overrides (APP_ENV, SECRET_KEY, ...) are read as if they were environment variables.
+    env = {**os.environ, **{k: v for k, v in (config or {}).items() if isinstance(v, str)}}
+    app.config.update(load_config(app.instance_path, env))
+    if config:
+        app.config.update(config)
+
+    from . import models  # noqa: F401  (registers every table)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    _init_login(app)
+    _register_blueprints(app)
+    _register_error_pages(app)
+    _register_template_helpers(app)
+    _register_cli(app)
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO)
+    return app
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_on_connect(dbapi_connection, connection_record):
+    """Every SQLite connection: WAL, foreign keys, NORMAL sync, a busy timeout.
+
+    Python's sqlite3 would open transactions itself, too late to take the write
+    lock up front; we switch that off and issue BEGIN ourselves (see _sqlite_begin).
+    """
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA busy_timeout = 15000")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(connection):
+    if connection.dialect.name == "sqlite":
+        mode = connection.info.pop("sqlite_begin", "")
+        connection.exec_driver_sql(f"BEGIN {mode}".strip())
+
+
+def _init_login(app):
+    from .org.models import Member
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "请先登录。"
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(user_id):
+        member_id, _, token = user_id.partition(":")
+        if not member_id.isdigit():
+            return None
+        member = db.session.get(Member, int(member_id))
+        if member is None or not member.active or member.login_token != token:
+            return None
+        return member
+
+
+def _register_blueprints(app):
+    from .auth.views import bp as auth_bp
+    from .home.views import bp as home_bp
+    from .org.roster_views import bp as roster_bp
+    from .org.views import bp as org_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(org_bp)
+    app.register_blueprint(roster_bp)
+    app.register_blueprint(home_bp)
+
+
+def _register_error_pages(app):
+    def page(status, title, text):
+        return render_template("errors/error.html", status=status, title=title, text=text), status
+
+    @app.errorhandler(400)
+    def bad_request(error):
+        return page(400, "请求有误", "提交的内容无法处理，请返回重试。")
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return page(400, "页面已过期", "页面停留太久或已在别处退出登录，请刷新页面后重新提交。")
+
+    @app.errorhandler(403)
+    def forbidden(error):
+        return page(403, "没有权限", "您没有权限查看或操作这个页面。如需开通，请联系机关党委。")
+
+    @app.errorhandler(404)
+    def not_found(error):
+        return page(404, "页面不存在", "要找的页面不存在，可能链接有误或内容已被移除。")
+
+    @app.errorhandler(405)
+    def method_not_allowed(error):
+        return page(405, "操作方式不对", "请通过页面上的按钮进行操作。")
+
+    @app.errorhandler(413)
+    def too_large(error):
+        limit = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+        return page(413, "文件太大", f"上传的文件超过 {limit} MB，请删去多余内容或分批上传。")
+
+    @app.errorhandler(429)
+    def too_many(error):
+        return page(429, "操作太频繁", "短时间内尝试次数太多，请稍等一分钟后再试。")
+
+    @app.errorhandler(500)
+    def server_error(error):
+        db.session.rollback()
+        return page(500, "系统出错了", "很抱歉，系统暂时无法完成这个操作。请稍后再试，或联系机关党委。")
+
+
+def _register_template_helpers(app):
+    from .org.constants import ROLES
+    from .timeutil import format_local
+
+    app.jinja_env.filters["localtime"] = format_local
+    app.jinja_env.globals["ROLES"] = ROLES
+
+    @app.context_processor
+    def inject():
+        return {"org_name": app.config["ORG_NAME"]}
+
+    @app.before_request
+    def force_password_change():
+        from flask import redirect, url_for
+        from flask_login import current_user
+
+        if (
+            current_user.is_authenticated
+            and current_user.must_change_password
+            and request.endpoint not in {"auth.change_password", "auth.logout", "static"}
+        ):
+            return redirect(url_for("auth.change_password"))
+        return None
+
+
+def _register_cli(app):
+    from .org.cli import register as register_org_cli
+
+    register_org_cli(app)

@@ -1,0 +1,1 @@
+"""Login, logout, passwords, and the role and scope checks every staff view uses."""

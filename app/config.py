@@ -1,0 +1,85 @@
+"""Settings read from environment variables, with safe defaults.
+
+APP_ENV selects the profile: ``development`` (default), ``production`` or
+``testing``. Production refuses to start without SECRET_KEY; development
+creates a random key once and keeps it under ``instance/``.
+"""
+import os
+import secrets
+from pathlib import Path
+
+
+class ConfigError(RuntimeError):
+    pass
+
+
+def _bool(value, default=False):
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _dev_secret_key(instance_path):
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def load_config(instance_path, env=None):
+    """Build the Flask config dict from the environment."""
+    env = os.environ if env is None else env
+    app_env = env.get("APP_ENV", "development").strip().lower()
+    if app_env not in {"development", "production", "testing"}:
+        raise ConfigError(f"APP_ENV must be development, production or testing, not {app_env!r}")
+
+    secret_key = env.get("SECRET_KEY")
+    if not secret_key:
+        if app_env == "production":
+            raise ConfigError(
+                "SECRET_KEY is not set. A production start needs a long random SECRET_KEY "
+                "(for example: python -c 'import secrets; print(secrets.token_hex(32))')."
+            )
+        secret_key = _dev_secret_key(instance_path)
+
+    default_db = "sqlite:///" + str(Path(instance_path) / "app.db")
+    database_url = env.get("DATABASE_URL") or default_db
+    if database_url.startswith("postgres://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgres://"):]
+    elif database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
+
+    production = app_env == "production"
+    return {
+        "APP_ENV": app_env,
+        "SECRET_KEY": secret_key,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "APP_TIMEZONE": env.get("APP_TIMEZONE", "Asia/Shanghai"),
+        "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "ORG_NAME": env.get("ORG_NAME", "机关党委"),
+        # Uploads (roster files): a 20,000-row roster is about 1 MB as XLSX.
+        "MAX_CONTENT_LENGTH": int(env.get("MAX_UPLOAD_MB", "10")) * 1024 * 1024,
+        # Rate limits: memory by default, Redis (redis://127.0.0.1:6379/0) in production.
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), default=app_env != "testing"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "20 per minute"),
+        "LOGIN_MAX_FAILURES": int(env.get("LOGIN_MAX_FAILURES", "5")),
+        "LOGIN_LOCK_MINUTES": int(env.get("LOGIN_LOCK_MINUTES", "15")),
+        # WeChat's in-app browser drops session cookies: keep members logged in
+        # with Flask-Login's persistent remember cookie.
+        "REMEMBER_COOKIE_DURATION": int(env.get("REMEMBER_DAYS", "30")) * 86400,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "WTF_CSRF_TIME_LIMIT": None,  # a form left open on a phone all morning still submits
+        "TESTING": app_env == "testing",
+    }

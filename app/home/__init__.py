@@ -1,0 +1,1 @@
+"""The member's home page: the first screen after login."""

@@ -1,0 +1,3 @@
+"""Imports every feature's models, so Alembic and create_all see the whole schema."""
+from app.audit.models import AuditLog  # noqa: F401
+from app.org.models import Branch, ImportBatch, Member  # noqa: F401

@@ -1,0 +1,1 @@
+"""Organisation: the branch tree, members, roles and the roster import."""

@@ -1,0 +1,129 @@
+"""Controlled vocabularies of the organisation (GB/T 4762 for political status)."""
+
+BRANCH_KINDS = {
+    "committee": "机关党委",
+    "general_branch": "党总支",
+    "branch": "党支部",
+}
+
+ROLES = {
+    "member": "党员/职工",
+    "secretary": "支部书记",
+    "organizer": "活动组织者",
+    "admin": "系统管理员",
+}
+STAFF_ROLES = ("secretary", "organizer", "admin")
+
+GENDERS = {"M": "男", "F": "女"}
+
+# GB/T 4762 政治面貌代码: code -> (short name shown, full name)
+POLITICAL_STATUSES = {
+    "01": ("中共党员", "中国共产党党员"),
+    "02": ("中共预备党员", "中国共产党预备党员"),
+    "03": ("共青团员", "中国共产主义青年团团员"),
+    "04": ("民革党员", "中国国民党革命委员会会员"),
+    "05": ("民盟盟员", "中国民主同盟盟员"),
+    "06": ("民建会员", "中国民主建国会会员"),
+    "07": ("民进会员", "中国民主促进会会员"),
+    "08": ("农工党党员", "中国农工民主党党员"),
+    "09": ("致公党党员", "中国致公党党员"),
+    "10": ("九三学社社员", "九三学社社员"),
+    "11": ("台盟盟员", "台湾民主自治同盟盟员"),
+    "12": ("无党派人士", "无党派民主人士"),
+    "13": ("群众", "群众"),
+}
+PARTY_STATUSES = ("01", "02")
+
+# Development stage toward party membership, kept apart from political status.
+DEVELOPMENT_STAGES = {
+    "applicant": "入党申请人",
+    "activist": "入党积极分子",
+    "candidate": "发展对象",
+}
+
+# Ranks (职级) with the level used for filters such as 「科级以上」.
+RANK_LEVELS = {
+    "department": "厅局级",
+    "division": "县处级",
+    "section": "乡科级",
+    "staff": "科员级",
+    "other": "其他",
+}
+RANKS = {
+    "正厅级": "department",
+    "副厅级": "department",
+    "一级巡视员": "department",
+    "二级巡视员": "department",
+    "正处级": "division",
+    "副处级": "division",
+    "一级调研员": "division",
+    "二级调研员": "division",
+    "三级调研员": "division",
+    "四级调研员": "division",
+    "正科级": "section",
+    "副科级": "section",
+    "一级主任科员": "section",
+    "二级主任科员": "section",
+    "三级主任科员": "section",
+    "四级主任科员": "section",
+    "一级科员": "staff",
+    "二级科员": "staff",
+    "科员": "staff",
+    "办事员": "staff",
+    "工勤人员": "other",
+    "其他": "other",
+}
+
+
+def political_status_label(code):
+    return POLITICAL_STATUSES.get(code, ("", ""))[0]
+
+
+def political_status_from_text(text):
+    """Map 中共党员 / 中国共产党党员 / 党员 / 01 to a GB/T 4762 code, or None."""
+    value = (text or "").strip()
+    if not value:
+        return None
+    if value in POLITICAL_STATUSES:
+        return value
+    if value.isdigit() and len(value) == 1 and ("0" + value) in POLITICAL_STATUSES:
+        return "0" + value
+    for code, (short, full) in POLITICAL_STATUSES.items():
+        if value in (short, full):
+            return code
+    aliases = {"党员": "01", "正式党员": "01", "预备党员": "02", "团员": "03", "无党派": "12"}
+    return aliases.get(value)
+
+
+def development_stage_from_text(text):
+    value = (text or "").strip()
+    if not value or value in {"无", "-"}:
+        return ""
+    for code, label in DEVELOPMENT_STAGES.items():
+        if value in (code, label):
+            return code
+    aliases = {"积极分子": "activist", "申请人": "applicant", "发展对象人选": "candidate"}
+    return aliases.get(value)
+
+
+def role_from_text(text):
+    value = (text or "").strip()
+    if not value:
+        return "member"
+    for code, label in ROLES.items():
+        if value in (code, label):
+            return code
+    aliases = {
+        "党员": "member", "职工": "member", "成员": "member", "普通用户": "member",
+        "书记": "secretary", "党支部书记": "secretary", "支部副书记": "secretary",
+        "组织者": "organizer", "工作人员": "organizer", "机关党委工作人员": "organizer",
+        "管理员": "admin",
+    }
+    return aliases.get(value)
+
+
+def gender_from_text(text):
+    value = (text or "").strip()
+    if not value:
+        return ""
+    return {"男": "M", "女": "F", "M": "M", "F": "F", "男性": "M", "女性": "F"}.get(value)

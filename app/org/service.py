@@ -1,0 +1,332 @@
+"""Branch tree and member operations. Each function owns its transaction."""
+import secrets
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from app.audit.service import record
+from app.errors import DomainError
+from app.extensions import db
+
+from .constants import PARTY_STATUSES, ROLES
+from .models import Branch, Member
+from .passwords import set_initial_password
+from .scope import sees_all_branches
+
+MEMBER_FIELDS = (
+    "name", "gender", "birth_date", "phone", "unit", "position", "rank",
+    "political_status", "development_stage", "branch_id", "role",
+)
+
+
+# ---------------------------------------------------------------- branches
+
+def get_branch(branch_id):
+    branch = db.session.get(Branch, branch_id)
+    if branch is None:
+        raise DomainError("not_found")
+    return branch
+
+
+def _sibling_named(parent_id, name, exclude_id=None):
+    query = db.select(Branch.id).where(Branch.parent_id.is_(None) if parent_id is None
+                                       else Branch.parent_id == parent_id,
+                                       Branch.name == name)
+    if exclude_id is not None:
+        query = query.where(Branch.id != exclude_id)
+    return db.session.scalar(query.limit(1)) is not None
+
+
+def _check_parent(kind, parent):
+    if parent is None and kind != "committee":
+        raise DomainError("branch_parent_required", field="parent_id")
+    if parent is not None and not parent.active:
+        raise DomainError("branch_parent_inactive", field="parent_id", name=parent.name)
+
+
+def create_branch(actor, name, kind, parent_id=None, sort_order=0):
+    parent = get_branch(parent_id) if parent_id else None
+    _check_parent(kind, parent)
+    if _sibling_named(parent_id, name):
+        raise DomainError("branch_name_taken", field="name", name=name)
+    branch = Branch(name=name, kind=kind, parent=parent, sort_order=sort_order, path="")
+    db.session.add(branch)
+    db.session.flush()
+    branch.path = (parent.path if parent else "/") + f"{branch.id}/"
+    record(actor, "branch.create", branch, name=name, kind=kind, parent_id=parent_id)
+    db.session.commit()
+    return branch
+
+
+def update_branch(actor, branch, name, kind, sort_order):
+    if branch.parent is None and kind != "committee":
+        raise DomainError("branch_parent_required", field="kind")
+    if _sibling_named(branch.parent_id, name, exclude_id=branch.id):
+        raise DomainError("branch_name_taken", field="name", name=name)
+    changes = _diff(branch, {"name": name, "kind": kind, "sort_order": sort_order})
+    record(actor, "branch.update", branch, changes=changes)
+    db.session.commit()
+    return branch
+
+
+def move_branch(actor, branch, new_parent_id):
+    new_parent = get_branch(new_parent_id) if new_parent_id else None
+    if new_parent is not None and new_parent.is_in_subtree_of(branch):
+        raise DomainError("branch_move_into_own_subtree", field="parent_id", name=branch.name)
+    _check_parent(branch.kind, new_parent)
+    if _sibling_named(new_parent_id, branch.name, exclude_id=branch.id):
+        raise DomainError("branch_name_taken", field="parent_id", name=branch.name)
+    old_prefix = branch.path
+    new_prefix = (new_parent.path if new_parent else "/") + f"{branch.id}/"
+    old_parent_id = branch.parent_id
+    for node in db.session.scalars(db.select(Branch).where(branch.subtree_filter())):
+        node.path = new_prefix + node.path[len(old_prefix):]
+    branch.parent = new_parent
+    record(actor, "branch.move", branch, from_parent_id=old_parent_id, to_parent_id=new_parent_id)
+    db.session.commit()
+    return branch
+
+
+def deactivate_branch(actor, branch):
+    """Deactivate a branch and everything below it, once nobody active is in it."""
+    in_subtree = db.select(Branch.id).where(branch.subtree_filter())
+    count = db.session.scalar(
+        db.select(sa.func.count(Member.id)).where(
+            Member.active.is_(True), Member.branch_id.in_(in_subtree)
+        )
+    )
+    if count:
+        raise DomainError("branch_has_active_members", name=branch.name, count=count)
+    nodes = db.session.scalars(
+        db.select(Branch).where(branch.subtree_filter(), Branch.active.is_(True))
+    ).all()
+    for node in nodes:
+        node.active = False
+    record(actor, "branch.deactivate", branch, branch_ids=[node.id for node in nodes])
+    db.session.commit()
+
+
+def reactivate_branch(actor, branch):
+    if branch.parent is not None and not branch.parent.active:
+        raise DomainError("branch_parent_inactive", name=branch.parent.name)
+    branch.active = True
+    record(actor, "branch.reactivate", branch)
+    db.session.commit()
+
+
+@dataclass
+class TreeNode:
+    branch: Branch
+    children: list
+    member_count: int = 0  # active members directly in this branch
+    total_count: int = 0  # active members in the whole subtree
+
+
+def branch_tree(root=None, include_inactive=True):
+    """The tree (or the subtree under ``root``) with active member counts, in two queries."""
+    query = db.select(Branch).order_by(Branch.sort_order, Branch.id)
+    if root is not None:
+        query = query.where(root.subtree_filter())
+    if not include_inactive:
+        query = query.where(Branch.active.is_(True))
+    branches = db.session.scalars(query).all()
+    counts = dict(
+        db.session.execute(
+            db.select(Member.branch_id, sa.func.count(Member.id))
+            .where(Member.active.is_(True))
+            .group_by(Member.branch_id)
+        ).all()
+    )
+    nodes = {b.id: TreeNode(b, [], counts.get(b.id, 0)) for b in branches}
+    roots = []
+    for b in branches:
+        parent = nodes.get(b.parent_id)
+        (parent.children if parent else roots).append(nodes[b.id])
+
+    def total(node):
+        node.total_count = node.member_count + sum(total(child) for child in node.children)
+        return node.total_count
+
+    for node in roots:
+        total(node)
+    return roots
+
+
+def flatten_tree(roots):
+    """Depth-first list of (node, depth) for rendering indented lists and selects."""
+    out = []
+
+    def walk(node, depth):
+        out.append((node, depth))
+        for child in node.children:
+            walk(child, depth + 1)
+
+    for node in roots:
+        walk(node, 0)
+    return out
+
+
+def branch_choices(actor=None, active_only=True):
+    """(id, indented label) pairs for a select, limited to what ``actor`` may see."""
+    root = None
+    if actor is not None and not sees_all_branches(actor):
+        root = actor.branch
+    roots = branch_tree(root=root, include_inactive=not active_only)
+    return [
+        (node.branch.id, "\u3000" * depth + node.branch.name)
+        for node, depth in flatten_tree(roots)
+    ]
+
+
+def branch_path_names(branches_by_id, branch):
+    return "/".join(branches_by_id[i].name for i in branch.ancestor_ids + [branch.id]
+                    if i in branches_by_id)
+
+
+# ----------------------------------------------------------------- members
+
+def get_member(member_id):
+    member = db.session.get(Member, member_id)
+    if member is None:
+        raise DomainError("not_found")
+    return member
+
+
+def _check_phone_free(phone, exclude_id=None):
+    query = db.select(Member).filter_by(phone=phone)
+    if exclude_id is not None:
+        query = query.where(Member.id != exclude_id)
+    other = db.session.scalar(query)
+    if other is not None:
+        raise DomainError("member_phone_taken", field="phone", phone=phone, name=other.name)
+
+
+def _check_branch(branch_id):
+    if not branch_id:
+        raise DomainError("member_branch_required", field="branch_id")
+    branch = get_branch(branch_id)
+    if not branch.active:
+        raise DomainError("branch_inactive", field="branch_id", name=branch.name)
+    return branch
+
+
+def _admin_count():
+    return db.session.scalar(
+        db.select(sa.func.count(Member.id)).where(Member.role == "admin", Member.active.is_(True))
+    )
+
+
+def create_member(actor, data):
+    """Create a member with a one-time initial password; returns (member, password)."""
+    _check_phone_free(data["phone"])
+    _check_branch(data["branch_id"])
+    member = Member(**{field: data[field] for field in MEMBER_FIELDS if field in data})
+    password = set_initial_password(member)
+    db.session.add(member)
+    db.session.flush()
+    record(actor, "member.create", member, name=member.name, branch_id=member.branch_id,
+           role=member.role)
+    db.session.commit()
+    return member, password
+
+
+def update_member(actor, member, data):
+    if "phone" in data:
+        _check_phone_free(data["phone"], exclude_id=member.id)
+    if "branch_id" in data and data["branch_id"] != member.branch_id:
+        _check_branch(data["branch_id"])
+    if member.role == "admin" and data.get("role", "admin") != "admin" and _admin_count() <= 1:
+        raise DomainError("member_last_admin", field="role")
+    changes = _diff(member, {f: data[f] for f in MEMBER_FIELDS if f in data})
+    if "role" in changes or "phone" in changes:
+        member.login_token = secrets.token_hex(8)  # sign out sessions with the old rights
+    record(actor, "member.update", member, changes=changes)
+    db.session.commit()
+    return member
+
+
+def deactivate_member(actor, member):
+    if member.id == actor.id:
+        raise DomainError("member_self_deactivate")
+    if member.role == "admin" and _admin_count() <= 1:
+        raise DomainError("member_last_admin")
+    member.active = False
+    member.login_token = secrets.token_hex(8)
+    record(actor, "member.deactivate", member)
+    db.session.commit()
+
+
+def reactivate_member(actor, member):
+    branch = member.branch
+    if not branch.active:
+        raise DomainError("branch_inactive", name=branch.name)
+    member.active = True
+    record(actor, "member.reactivate", member)
+    db.session.commit()
+
+
+def reset_password(actor, member):
+    password = set_initial_password(member)
+    record(actor, "member.reset_password", member)
+    db.session.commit()
+    return password
+
+
+def search_members(actor, q="", branch_id=None, role=None, status="active", page=1, per_page=30):
+    """Members the actor may see, filtered; returns a Flask-SQLAlchemy pagination."""
+    query = db.select(Member).join(Member.branch)
+    if not sees_all_branches(actor):
+        query = query.where(actor.branch.subtree_filter())
+    if branch_id:
+        branch = db.session.get(Branch, branch_id)
+        if branch is not None:
+            query = query.where(branch.subtree_filter())
+    if role in ROLES:
+        query = query.where(Member.role == role)
+    if status == "active":
+        query = query.where(Member.active.is_(True))
+    elif status == "inactive":
+        query = query.where(Member.active.is_(False))
+    q = (q or "").strip()
+    if q:
+        if q.isdigit():
+            query = query.where(Member.phone.contains(q, autoescape=True))
+        else:
+            query = query.where(Member.name.contains(q, autoescape=True))
+    query = query.options(sa.orm.contains_eager(Member.branch))
+    query = query.order_by(Branch.path, Member.name, Member.id)
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def _diff(obj, values):
+    """Apply ``values`` to ``obj``; return {field: [old, new]} for what changed."""
+    changes = {}
+    for field, new in values.items():
+        old = getattr(obj, field)
+        if old != new:
+            changes[field] = [_jsonable(old), _jsonable(new)]
+            setattr(obj, field, new)
+    return changes
+
+
+def _jsonable(value):
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def overview(actor):
+    """Counts for a staff member's home page, within the actor's scope."""
+    members = db.select(sa.func.count(Member.id)).join(Member.branch).where(Member.active.is_(True))
+    branches = db.select(sa.func.count(Branch.id)).where(Branch.active.is_(True),
+                                                          Branch.kind == "branch")
+    if not sees_all_branches(actor):
+        members = members.where(actor.branch.subtree_filter())
+        branches = branches.where(actor.branch.subtree_filter())
+    return {
+        "members": db.session.scalar(members),
+        "party_members": db.session.scalar(
+            members.where(Member.political_status.in_(PARTY_STATUSES))),
+        "not_logged_in": db.session.scalar(members.where(Member.password_hash.is_(None))),
+        "branches": db.session.scalar(branches),
+    }

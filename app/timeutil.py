@@ -1,0 +1,49 @@
+"""Time handling: stored in UTC, shown in the configured zone (APP_TIMEZONE)."""
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import current_app
+
+
+def utcnow():
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """A timestamp stored as naive UTC and read back as an aware UTC datetime.
+
+    Both SQLite and PostgreSQL then hold the same values, and Python code only
+    ever sees aware datetimes.
+    """
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given for a UTC column")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc)
+
+
+def local_zone():
+    return ZoneInfo(current_app.config["APP_TIMEZONE"])
+
+
+def to_local(value):
+    if value is None:
+        return None
+    return value.astimezone(local_zone())
+
+
+def format_local(value, fmt="%Y-%m-%d %H:%M"):
+    if value is None:
+        return ""
+    return to_local(value).strftime(fmt)

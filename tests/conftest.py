@@ -1,0 +1,103 @@
+"""Test set-up shared by the whole suite.
+
+The schema is built once per run by the real migrations, on SQLite (a temp
+file) or on PostgreSQL when TEST_DATABASE_URL is set. Each test starts from
+empty tables: rows are deleted after every test, so tests that go through a
+live server or several processes see committed data like production does.
+"""
+import os
+import threading
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+from werkzeug.serving import make_server
+
+from app import create_app
+from app.extensions import db
+
+from .factories import Factory
+
+TEST_PASSWORD = "Passw0rd!"
+
+
+def _database_url(tmp_path_factory):
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url.replace("postgresql://", "postgresql+psycopg://", 1) if url.startswith(
+            "postgresql://") else url
+    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.db")
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    url = _database_url(tmp_path_factory)
+    app = create_app({
+        "APP_ENV": "testing",
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "PUBLIC_BASE_URL": "http://testserver",
+        "SERVER_NAME": None,
+    })
+    with app.app_context():
+        if url.startswith("postgresql"):
+            with db.engine.begin() as conn:
+                conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        upgrade()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def _empty_all_tables():
+    tables = [t for t in db.metadata.sorted_tables]
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        with db.engine.begin() as conn:
+            conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        with db.engine.begin() as conn:
+            for table in reversed(tables):
+                conn.execute(table.delete())
+
+
+@pytest.fixture(autouse=True)
+def app_context(app):
+    with app.app_context():
+        yield
+        db.session.remove()
+        _empty_all_tables()
+
+
+@pytest.fixture
+def factory(app):
+    return Factory(password=TEST_PASSWORD)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def login(client):
+    """Log ``client`` in as ``member`` (whose password is TEST_PASSWORD)."""
+
+    def do_login(member, password=TEST_PASSWORD):
+        response = client.post("/login", data={"phone": member.phone, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return client
+
+    return do_login
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """The app served over HTTP on a free port, for browser tests."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
