@@ -8,6 +8,7 @@ MESSAGES = {
     # generic
     "not_found": "要找的记录不存在或已被删除。",
     "forbidden": "没有权限进行此操作。",
+    "invalid_choice": "请从列表中选择。",
     # auth
     "login_failed": "手机号或密码不正确。",
     "login_locked": "登录失败次数过多，账号已临时锁定，请在 {minutes} 分钟后再试。",
@@ -25,11 +26,15 @@ MESSAGES = {
     "branch_parent_inactive": "上级组织「{name}」已停用，不能在其下新建或移入组织。",
     "branch_parent_required": "党支部和党总支必须选择上级组织。",
     "branch_inactive": "「{name}」已停用。",
+    "branch_name_required": "请输入组织名称。",
     # members
     "member_phone_taken": "手机号 {phone} 已被「{name}」使用。",
     "member_branch_required": "请选择所在组织。",
     "member_last_admin": "这是系统中最后一个管理员，不能停用或降低其角色。",
     "member_self_deactivate": "不能停用自己的账号。",
+    "member_self_reset": "不能在这里重置自己的密码，请使用「修改密码」。",
+    "member_name_required": "请输入姓名。",
+    "member_phone_invalid": "请输入11位手机号码。",
     # roster import
     "import_empty": "文件中没有人员数据，请使用下载的模板填写后再上传。",
     "import_bad_file": "无法读取该文件，请上传 Excel（.xlsx）或 CSV 文件。",

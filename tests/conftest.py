@@ -5,6 +5,7 @@ file) or on PostgreSQL when TEST_DATABASE_URL is set. Each test starts from
 empty tables: rows are deleted after every test, so tests that go through a
 live server or several processes see committed data like production does.
 """
+import contextvars
 import os
 import threading
 
@@ -15,10 +16,25 @@ from werkzeug.serving import make_server
 
 from app import create_app
 from app.extensions import db
+from flask import has_app_context
+from flask.testing import FlaskClient
 
 from .factories import Factory
 
 TEST_PASSWORD = "Passw0rd!"
+
+
+class IsolatedClient(FlaskClient):
+    """Runs each request outside the test's app context, as a real server would:
+    its own app context, ``g``, login state and database session."""
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            # End the test's own transaction first, like a separate process would see it:
+            # what the test wrote is visible to the request, and what the test reads
+            # afterwards is loaded fresh (and no stale SQLite read snapshot is held).
+            db.session.commit()
+        return contextvars.Context().run(super().open, *args, **kwargs)
 
 
 def _database_url(tmp_path_factory):
@@ -41,6 +57,7 @@ def app(tmp_path_factory):
         "PUBLIC_BASE_URL": "http://testserver",
         "SERVER_NAME": None,
     })
+    app.test_client_class = IsolatedClient
     with app.app_context():
         if url.startswith("postgresql"):
             with db.engine.begin() as conn:

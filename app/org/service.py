@@ -4,12 +4,22 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from app.audit.service import record
+from app.audit.models import AuditLog
+from app.audit.service import ACTION_LABELS, record
 from app.errors import DomainError
 from app.extensions import db
 
-from .constants import PARTY_STATUSES, ROLES
+from .constants import (
+    BRANCH_KINDS,
+    DEVELOPMENT_STAGES,
+    GENDERS,
+    PARTY_STATUSES,
+    POLITICAL_STATUSES,
+    ROLES,
+    political_status_label,
+)
 from .models import Branch, Member
+from .normalize import clean_name, clean_text, is_valid_phone, normalize_phone
 from .passwords import set_initial_password
 from .scope import sees_all_branches
 

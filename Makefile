@@ -1,0 +1,49 @@
+# make run  — set up (virtualenv, packages, migrations, demo data) and serve on http://127.0.0.1:5000
+# make test — the same set-up plus test tools and Chromium, then the whole test suite
+# make bench-quick — the quick benchmark pass CI runs
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test setup db bench bench-quick browser clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt requirements.txt $(VENV)/.runtime
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+setup: $(VENV)/.runtime
+
+db: setup
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo --if-empty
+
+run: db
+	@echo "Serving on http://$(HOST):$(PORT) — demo accounts are listed in README.md"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+browser:
+	@bash scripts/ensure-browser.sh
+
+test: $(VENV)/.dev browser
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/.dev
+	$(BIN)/python bench/bench_import.py
+
+bench-quick: $(VENV)/.dev
+	$(BIN)/python bench/bench_import.py --rows 2000
+
+clean:
+	rm -rf $(VENV) .pytest_cache test-output
