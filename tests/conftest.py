@@ -118,3 +118,59 @@ def live_server(app):
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
+
+
+# ------------------------------------------------------------------ browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]
+SCREENSHOTS = os.path.join(os.path.dirname(os.path.dirname(__file__)), "test-output", "screenshots")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        message = f"Debian's chromium is missing at {CHROMIUM}: run `make test` as root or apt-get install chromium"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    """A page in a phone-sized (390x844) touch browser, with ``phone.goto('/path')``
+    relative to the live server and ``phone.shot(name)`` saving a screenshot."""
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
+        has_touch=True, locale="zh-CN", base_url=live_server,
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+
+    def shot(name):
+        os.makedirs(SCREENSHOTS, exist_ok=True)
+        page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"), full_page=True)
+
+    page.shot = shot
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def fresh():
+    """Call before reading rows a browser or another process has changed."""
+
+    def refresh():
+        db.session.rollback()
+        db.session.expire_all()
+
+    return refresh
