@@ -1,0 +1,1 @@
+"""Events: activities of every kind, their sessions, contest items, eligibility, publishing."""

@@ -1,0 +1,1 @@
+"""Registration: register, cancel, waitlist, approval, leave, proxy registration, teams."""
