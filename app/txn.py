@@ -6,6 +6,8 @@ starts it with BEGIN IMMEDIATE instead, so concurrent writers queue on the busy
 timeout. On PostgreSQL it is a plain BEGIN; rows that decide a rule (an event's
 capacity) are then locked with SELECT ... FOR UPDATE (``lock()``).
 """
+from contextlib import contextmanager
+
 from app.extensions import db
 
 
@@ -22,3 +24,15 @@ def lock(model, row_id):
         db.select(model).where(model.id == row_id).with_for_update().execution_options(
             populate_existing=True)
     )
+
+
+@contextmanager
+def write_transaction():
+    """``with write_transaction():`` begin_write(), commit at the end, roll back on any error."""
+    begin_write()
+    try:
+        yield
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise

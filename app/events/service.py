@@ -1,0 +1,214 @@
+"""Publishing events: create, edit, publish, close, cancel; who may manage which event."""
+
+from app.audit.service import record
+from app.errors import DomainError
+from app.extensions import db
+from app.org.models import Branch
+from app.org.scope import can_see_branch, sees_all_branches
+from app.timeutil import format_local, to_local, utcnow
+
+from . import eligibility
+from .models import Event, EventItem, EventSession
+
+EVENT_FIELDS = (
+    "title", "kind", "organizer_branch_id", "summary", "description", "place",
+    "registration_opens_at", "registration_closes_at", "capacity", "waitlist_enabled",
+    "approval_required", "item_limit", "completion_ratio",
+)
+SESSION_FIELDS = ("title", "starts_at", "ends_at", "place", "credit_hours", "grace_minutes",
+                  "checkout_required")
+ITEM_FIELDS = ("name", "is_team", "capacity", "branch_quota", "team_min", "team_max", "gender",
+               "min_age", "max_age")
+
+
+# ------------------------------------------------------------ permissions
+
+def can_manage(actor, event):
+    """Organizers and admins manage every event; a secretary those of their own subtree."""
+    if actor.role in ("organizer", "admin"):
+        return True
+    return actor.role == "secretary" and can_see_branch(actor, event.organizer_branch)
+
+
+def get_event(event_id):
+    event = db.session.get(Event, event_id)
+    if event is None:
+        raise DomainError("event_not_found")
+    return event
+
+
+def get_visible_event(event_id):
+    """An event a member may see: published, closed or cancelled (never a draft)."""
+    event = db.session.get(Event, event_id)
+    if event is None or event.status == "draft":
+        raise DomainError("event_not_found")
+    return event
+
+
+# -------------------------------------------------------------- validation
+
+def _validate(data, sessions, items):
+    if not sessions:
+        raise DomainError("event_needs_session", field="sessions")
+    for index, s in enumerate(sessions, start=1):
+        if s["ends_at"] <= s["starts_at"]:
+            raise DomainError("session_ends_before_start", field="sessions", index=index)
+        if (s.get("credit_hours") or 0) < 0:
+            raise DomainError("session_hours_negative", field="sessions", index=index)
+    opens, closes = data.get("registration_opens_at"), data.get("registration_closes_at")
+    if opens and closes and closes <= opens:
+        raise DomainError("window_out_of_order", field="registration_closes_at")
+    end = max(s["ends_at"] for s in sessions)
+    if closes and closes > end:
+        raise DomainError("window_after_event", field="registration_closes_at",
+                          end=format_local(end))
+    if data.get("capacity") is not None and data["capacity"] <= 0:
+        raise DomainError("capacity_not_positive", field="capacity")
+    ratio = data.get("completion_ratio", 0.75)
+    if ratio is None or not 0 < ratio <= 1:
+        raise DomainError("completion_ratio_range", field="completion_ratio")
+    for item in items:
+        if not (item.get("name") or "").strip():
+            raise DomainError("item_name_required", field="items")
+        if item.get("team_min") and item.get("team_max") and item["team_min"] > item["team_max"]:
+            raise DomainError("item_team_size", field="items", name=item["name"])
+        for key in ("capacity", "branch_quota"):
+            if item.get(key) is not None and item[key] <= 0:
+                raise DomainError("capacity_not_positive", field="items")
+    limit = data.get("item_limit")
+    if limit is not None:
+        if limit <= 0:
+            raise DomainError("item_limit_not_positive", field="item_limit")
+        if limit > len(items):
+            raise DomainError("item_limit_too_large", field="item_limit", limit=limit,
+                              count=len(items))
+
+
+def check_scope(actor, branch_id):
+    branch = db.session.get(Branch, branch_id)
+    if branch is None or not (sees_all_branches(actor) or can_see_branch(actor, branch)):
+        raise DomainError("event_scope", field="organizer_branch_id")
+
+
+# ------------------------------------------------------------- operations
+
+def create_event(actor, data, sessions, items=(), spec=None):
+    """A new draft event with its sessions and items."""
+    items = list(items)
+    _validate(data, sessions, items)
+    check_scope(actor, data["organizer_branch_id"])
+    event = Event(**{k: data[k] for k in EVENT_FIELDS if k in data}, created_by_id=actor.id,
+                  eligibility=eligibility.clean_spec(spec))
+    event.sessions = [EventSession(**{k: s[k] for k in SESSION_FIELDS if k in s}) for s in sessions]
+    event.items = [EventItem(**{k: i[k] for k in ITEM_FIELDS if k in i}, sort_order=n)
+                   for n, i in enumerate(items)]
+    db.session.add(event)
+    db.session.flush()
+    record(actor, "event.create", event, title=event.title, kind=event.kind)
+    db.session.commit()
+    return event
+
+
+def apply_changes(event, data, sessions, items=(), spec=None):
+    """Validate and apply an edit to ``event`` without committing.
+
+    ``sessions``/``items`` carry ``id`` for rows kept; rows without id are added.
+    Returns (changes, removed_rows). The caller (registration.service.edit_event,
+    which knows about registrations) checks capacity and removed rows, then commits.
+    """
+    items = list(items)
+    if event.status == "cancelled":
+        raise DomainError("event_not_editable", status=event.status_label)
+    _validate(data, sessions, items)
+    changes = {}
+    for key in EVENT_FIELDS:
+        if key in data and getattr(event, key) != data[key]:
+            changes[key] = _jsonable(data[key])
+            setattr(event, key, data[key])
+    if spec is not None:
+        new_spec = eligibility.clean_spec(spec)
+        if new_spec != event.eligibility:
+            event.eligibility = new_spec
+            changes["eligibility"] = new_spec
+    removed = _sync_children(event.sessions, sessions, EventSession, SESSION_FIELDS)
+    removed += _sync_children(event.items, items, EventItem, ITEM_FIELDS)
+    return changes, removed
+
+
+def _sync_children(current, wanted, model, fields):
+    """Update rows whose id is given, add rows without id; return the rows left out."""
+    by_id = {row.id: row for row in current}
+    for order, values in enumerate(wanted):
+        row = by_id.pop(values.get("id"), None) if values.get("id") else None
+        if row is None:
+            row = model(**{k: values[k] for k in fields if k in values})
+            current.append(row)
+        else:
+            for key in fields:
+                if key in values:
+                    setattr(row, key, values[key])
+        if model is EventItem:
+            row.sort_order = order
+    return list(by_id.values())
+
+
+def publish_event(actor, event):
+    if event.status != "draft":
+        raise DomainError("event_not_draft")
+    event.status = "published"
+    event.published_at = utcnow()
+    record(actor, "event.publish", event)
+    db.session.commit()
+
+
+def close_event(actor, event):
+    """Stop registration early (报名截止); the event itself still takes place."""
+    if event.status != "published":
+        raise DomainError("event_not_editable", status=event.status_label)
+    event.status = "closed"
+    record(actor, "event.close", event)
+    db.session.commit()
+
+
+def cancel_event(actor, event, reason):
+    """Cancel the event. Registrations keep their status; members see the event as cancelled."""
+    if event.status == "cancelled":
+        raise DomainError("event_already_cancelled")
+    event.status = "cancelled"
+    event.cancel_reason = (reason or "").strip()[:200]
+    record(actor, "event.cancel", event, reason=event.cancel_reason)
+    db.session.commit()
+
+
+# ---------------------------------------------------------------- queries
+
+def manageable_events(actor, status=None, kind=None):
+    query = db.select(Event).order_by(Event.created_at.desc(), Event.id.desc())
+    if actor.role == "secretary":
+        subtree = db.select(Branch.id).where(actor.branch.subtree_filter())
+        query = query.where(Event.organizer_branch_id.in_(subtree))
+    if status:
+        query = query.where(Event.status == status)
+    if kind:
+        query = query.where(Event.kind == kind)
+    return query
+
+
+def listed_events(kind=None):
+    """Events members see in the list: published or closed, upcoming or recent, newest first."""
+    query = db.select(Event).where(Event.status.in_(("published", "closed", "cancelled")))
+    if kind:
+        query = query.where(Event.kind == kind)
+    return db.session.scalars(query.order_by(Event.id.desc())).all()
+
+
+def event_day(event):
+    """The local date on which ages are counted: the day of the first session."""
+    start = event.starts_at
+    return to_local(start).date() if start else to_local(utcnow()).date()
+
+
+def _jsonable(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+

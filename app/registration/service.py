@@ -1,0 +1,554 @@
+"""Registration rules: register, cancel, waitlist, approval, leave, invitations, teams.
+
+Every write that decides a place runs in write_transaction() with the event row
+locked, so capacity, quotas and item limits hold under concurrent requests from
+several processes (SQLite: BEGIN IMMEDIATE; PostgreSQL: SELECT ... FOR UPDATE).
+A partial unique index forbids a second active registration of one member.
+"""
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from app.audit.service import record
+from app.errors import DomainError
+from app.events import eligibility
+from app.events.models import Event, EventItem, EventSession
+from app.events.service import apply_changes, can_manage, check_scope, event_day
+from app.extensions import db
+from app.org.models import Branch, Member
+from app.org.scope import can_see_member
+from app.timeutil import format_local, utcnow
+from app.txn import lock, write_transaction
+
+from .constants import ACTIVE_STATUSES, HOLDING_STATUSES, REGISTRATION_STATUSES
+from .models import Leave, Registration, RegistrationItem, Team, TeamMember
+
+
+# ----------------------------------------------------------------- counts
+
+def holding_count(event_id):
+    """Places taken: pending and confirmed registrations (invited included)."""
+    return db.session.scalar(
+        db.select(sa.func.count(Registration.id)).where(
+            Registration.event_id == event_id, Registration.status.in_(HOLDING_STATUSES))
+    )
+
+
+def status_counts(event_ids):
+    """{event_id: {status: count}} for many events in one query."""
+    out = {event_id: {} for event_id in event_ids}
+    if not event_ids:
+        return out
+    rows = db.session.execute(
+        db.select(Registration.event_id, Registration.status, sa.func.count(Registration.id))
+        .where(Registration.event_id.in_(event_ids))
+        .group_by(Registration.event_id, Registration.status)
+    )
+    for event_id, status, count in rows:
+        out[event_id][status] = count
+    return out
+
+
+def places_left(event, counts=None):
+    """None when unlimited, else capacity minus places taken (never below 0)."""
+    if event.capacity is None:
+        return None
+    counts = counts if counts is not None else status_counts([event.id])[event.id]
+    taken = sum(counts.get(status, 0) for status in HOLDING_STATUSES)
+    return max(0, event.capacity - taken)
+
+
+def _item_count(item_id, branch_id=None):
+    query = (
+        db.select(sa.func.count(RegistrationItem.id))
+        .join(RegistrationItem.registration)
+        .where(RegistrationItem.item_id == item_id, RegistrationItem.active.is_(True),
+               Registration.status.in_(ACTIVE_STATUSES))
+    )
+    if branch_id is not None:
+        query = query.where(Registration.branch_id == branch_id)
+    return db.session.scalar(query)
+
+
+def session_in_use(session_id):
+    return db.session.scalar(
+        db.select(sa.func.count(Leave.id)).where(Leave.session_id == session_id)) > 0
+
+
+def item_in_use(item_id):
+    return _item_count(item_id) > 0
+
+
+def active_registration(event_id, member_id):
+    return db.session.scalar(
+        db.select(Registration).where(
+            Registration.event_id == event_id, Registration.member_id == member_id,
+            Registration.status.in_(ACTIVE_STATUSES))
+    )
+
+
+def waitlist_position(registration):
+    if registration.status != "waitlisted":
+        return None
+    ahead = db.session.scalar(
+        db.select(sa.func.count(Registration.id)).where(
+            Registration.event_id == registration.event_id,
+            Registration.status == "waitlisted",
+            sa.or_(Registration.created_at < registration.created_at,
+                   sa.and_(Registration.created_at == registration.created_at,
+                           Registration.id < registration.id)))
+    )
+    return ahead + 1
+
+
+# ----------------------------------------------------------- registering
+
+def check_window(event, now):
+    """Raise unless the event takes registrations at ``now``."""
+    if event.status == "draft":
+        raise DomainError("event_not_published")
+    if event.status == "cancelled":
+        raise DomainError("event_cancelled")
+    if event.status == "closed":
+        raise DomainError("registration_closed")
+    if event.registration_opens_at and now < event.registration_opens_at:
+        raise DomainError("registration_not_open", opens=format_local(event.registration_opens_at))
+    closes = event.registration_closes_at or event.ends_at
+    if closes and now >= closes:
+        raise DomainError("registration_closed")
+
+
+def ineligibility(event, member):
+    """The first Chinese reason ``member`` may not register, or None."""
+    found = eligibility.reasons(event.eligibility, member, event_day(event))
+    return found[0] if found else None
+
+
+def _check_items(event, member, item_ids):
+    items = {item.id: item for item in event.items}
+    if not event.has_items or not items:
+        return []
+    item_ids = list(dict.fromkeys(item_ids or []))  # keep order, drop repeats
+    if not item_ids:
+        raise DomainError("items_required", field="items")
+    if any(item_id not in items for item_id in item_ids):
+        raise DomainError("item_unknown", field="items")
+    if event.item_limit and len(item_ids) > event.item_limit:
+        raise DomainError("item_limit_exceeded", field="items", limit=event.item_limit,
+                          count=len(item_ids))
+    chosen = [items[item_id] for item_id in item_ids]
+    day = event_day(event)
+    for item in chosen:
+        spec = {"gender": item.gender, "min_age": item.min_age, "max_age": item.max_age}
+        found = eligibility.reasons(eligibility.clean_spec(spec), member, day)
+        if found:
+            raise DomainError("item_not_eligible", field="items", name=item.name, reason=found[0])
+        if item.capacity is not None and _item_count(item.id) >= item.capacity:
+            raise DomainError("item_full", field="items", name=item.name)
+        if item.branch_quota is not None and _item_count(item.id, member.branch_id) >= item.branch_quota:
+            raise DomainError("item_quota_full", field="items", name=item.name, quota=item.branch_quota)
+    return chosen
+
+
+def _check_proxy(actor, member):
+    if actor.id == member.id:
+        return "self"
+    if actor.role in ("organizer", "admin") or (
+            actor.role == "secretary" and can_see_member(actor, member)):
+        return "proxy"
+    raise DomainError("proxy_out_of_scope")
+
+
+def register(actor, event_id, member_id=None, *, item_ids=(), now=None):
+    """Register ``member_id`` (default: the actor) for an event; returns the Registration.
+
+    Ordered checks: event visible, window open, member eligible, not yet registered,
+    items valid (limit, eligibility, capacity, branch quota), then a place: confirmed
+    (pending when approval is required), waitlisted when full, or refused when full
+    without a waitlist.
+    """
+    now = now or utcnow()
+    member = db.session.get(Member, member_id or actor.id)
+    if member is None or not member.active:
+        raise DomainError("not_found")
+    source = _check_proxy(actor, member)
+    try:
+        with write_transaction():
+            event = lock(Event, event_id)
+            if event is None or event.status == "draft":
+                raise DomainError("event_not_found")
+            check_window(event, now)
+            reason = ineligibility(event, member)
+            if reason:
+                raise DomainError("not_eligible", reason=reason)
+            existing = active_registration(event.id, member.id)
+            if existing is not None:
+                raise DomainError("already_registered", status=existing.status_label)
+            items = _check_items(event, member, item_ids)
+            left = places_left(event)
+            if left is None or left > 0:
+                status = "pending" if event.approval_required else "confirmed"
+            elif event.waitlist_enabled:
+                status = "waitlisted"
+            else:
+                raise DomainError("event_full")
+            registration = Registration(
+                event=event, member=member, status=status, source=source,
+                branch_id=member.branch_id, created_at=now,
+                registered_by_id=actor.id if source == "proxy" else None)
+            registration.items = [RegistrationItem(item=item, created_at=now) for item in items]
+            db.session.add(registration)
+            db.session.flush()
+            record(actor, "registration.create", registration, event_id=event.id,
+                   member_id=member.id, status=status, source=source,
+                   items=[item.id for item in items])
+    except IntegrityError:
+        # Another request registered the same member a moment earlier.
+        existing = active_registration(event_id, member.id)
+        raise DomainError("already_registered",
+                          status=existing.status_label if existing else "已报名") from None
+    return registration
+
+
+def promote_waitlist(event, now=None):
+    """Move waitlisted registrations up, first come first served, while places are free.
+    Runs inside the caller's write transaction; returns the promoted registrations."""
+    if event.status == "cancelled":
+        return []
+    left = places_left(event)
+    query = (db.select(Registration)
+             .where(Registration.event_id == event.id, Registration.status == "waitlisted")
+             .order_by(Registration.created_at, Registration.id))
+    if left is not None:
+        if left <= 0:
+            return []
+        query = query.limit(left)
+    promoted = db.session.scalars(query).all()
+    for registration in promoted:
+        registration.status = "pending" if event.approval_required else "confirmed"
+        registration.promoted_at = now or utcnow()
+        record(None, "registration.promote", registration, event_id=event.id,
+               member_id=registration.member_id)
+    return promoted
+
+
+def _end(registration, status, now):
+    registration.status = status
+    for chosen in registration.items:
+        chosen.active = False
+    db.session.execute(
+        sa.update(TeamMember).where(TeamMember.registration_id == registration.id)
+        .values(active=False))
+    if status == "cancelled":
+        registration.cancelled_at = now
+
+
+def _locked_registration(registration_id):
+    registration = db.session.get(Registration, registration_id)
+    if registration is None:
+        raise DomainError("not_found")
+    event = lock(Event, registration.event_id)
+    db.session.refresh(registration)
+    return registration, event
+
+
+def cancel(actor, registration_id, now=None):
+    """Cancel a registration. A member may cancel their own until registration closes;
+    staff who manage the event (or the member's secretary) may cancel at any time."""
+    now = now or utcnow()
+    with write_transaction():
+        registration, event = _locked_registration(registration_id)
+        staff = can_manage(actor, event) or (
+            actor.role == "secretary" and can_see_member(actor, registration.member))
+        if registration.member_id != actor.id and not staff:
+            raise DomainError("forbidden")
+        if not registration.is_active:
+            raise DomainError("registration_not_active", status=registration.status_label)
+        if not staff and event.status != "cancelled":
+            closes = event.registration_closes_at or event.starts_at
+            if event.status == "closed" or (closes and now >= closes):
+                raise DomainError("cannot_cancel_now")
+        _end(registration, "cancelled", now)
+        record(actor, "registration.cancel", registration, event_id=event.id,
+               member_id=registration.member_id)
+        promote_waitlist(event, now)
+    return registration
+
+
+def approve(actor, registration_id, now=None):
+    with write_transaction():
+        registration, event = _locked_registration(registration_id)
+        if not can_manage(actor, event):
+            raise DomainError("forbidden")
+        if registration.status != "pending":
+            raise DomainError("registration_not_pending")
+        registration.status = "confirmed"
+        registration.decided_by_id = actor.id
+        registration.decided_at = now or utcnow()
+        record(actor, "registration.approve", registration, event_id=event.id,
+               member_id=registration.member_id)
+    return registration
+
+
+def reject(actor, registration_id, reason, now=None):
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("reject_reason_required", field="reason")
+    now = now or utcnow()
+    with write_transaction():
+        registration, event = _locked_registration(registration_id)
+        if not can_manage(actor, event):
+            raise DomainError("forbidden")
+        if registration.status not in ("pending", "waitlisted"):
+            raise DomainError("registration_not_pending")
+        _end(registration, "rejected", now)
+        registration.decided_by_id = actor.id
+        registration.decided_at = now
+        registration.decision_reason = reason[:200]
+        record(actor, "registration.reject", registration, event_id=event.id,
+               member_id=registration.member_id, reason=reason[:200])
+        promote_waitlist(event, now)
+    return registration
+
+
+# -------------------------------------------------------------- editing
+
+def edit_event(actor, event_id, data, sessions, items=(), spec=None):
+    """Edit an event keeping its registrations (see events.service.apply_changes).
+
+    Refuses a capacity below the places already taken (with the numbers) and the
+    removal of sessions or items that registrations or leaves use; a raised
+    capacity moves people up from the waitlist.
+    """
+    if "organizer_branch_id" in data:
+        check_scope(actor, data["organizer_branch_id"])
+    with write_transaction():
+        event = lock(Event, event_id)
+        if event is None:
+            raise DomainError("event_not_found")
+        if not can_manage(actor, event):
+            raise DomainError("forbidden")
+        taken = holding_count(event.id)
+        capacity = data.get("capacity", event.capacity)
+        if capacity is not None and capacity < taken:
+            raise DomainError("capacity_below_confirmed", field="capacity", confirmed=taken,
+                              capacity=capacity)
+        changes, removed = apply_changes(event, data, sessions, items, spec)
+        for row in removed:
+            in_use = session_in_use if isinstance(row, EventSession) else item_in_use
+            if in_use(row.id):
+                raise DomainError("session_has_records", field="sessions",
+                                  title=getattr(row, "title", None) or getattr(row, "name", ""))
+            (event.sessions if isinstance(row, EventSession) else event.items).remove(row)
+        db.session.flush()
+        promoted = promote_waitlist(event)
+        record(actor, "event.update", event, changes=changes, removed=len(removed),
+               promoted=len(promoted))
+    return event
+
+
+# ----------------------------------------------------------- invitations
+
+def invitation_preview(event, spec):
+    """(members matched, of whom already confirmed) for a mandatory list spec."""
+    matched = eligibility.members_query(spec, event_day(event)).subquery()
+    total = db.session.scalar(db.select(sa.func.count()).select_from(matched))
+    confirmed = db.session.scalar(
+        db.select(sa.func.count(Registration.id)).where(
+            Registration.event_id == event.id, Registration.status == "confirmed",
+            Registration.member_id.in_(db.select(matched.c.id))))
+    return total, confirmed
+
+
+def invite(actor, event_id, spec, now=None):
+    """Add everyone matching ``spec`` as invited, confirmed registrations (指定参加).
+
+    Invited people count as expected (应到) and take places regardless of the
+    capacity; someone pending or waitlisted becomes confirmed. Returns counts.
+    """
+    now = now or utcnow()
+    spec = eligibility.clean_spec(spec)
+    with write_transaction():
+        event = lock(Event, event_id)
+        if event is None:
+            raise DomainError("event_not_found")
+        if not can_manage(actor, event):
+            raise DomainError("forbidden")
+        if event.status == "cancelled":
+            raise DomainError("event_cancelled")
+        members = db.session.scalars(eligibility.members_query(spec, event_day(event))).all()
+        existing = {
+            r.member_id: r for r in db.session.scalars(
+                db.select(Registration).where(Registration.event_id == event.id,
+                                              Registration.status.in_(ACTIVE_STATUSES)))
+        }
+        added = upgraded = 0
+        for member in members:
+            registration = existing.get(member.id)
+            if registration is None:
+                db.session.add(Registration(
+                    event_id=event.id, member_id=member.id, status="confirmed", source="invited",
+                    branch_id=member.branch_id, registered_by_id=actor.id, created_at=now))
+                added += 1
+            elif registration.status != "confirmed":
+                registration.status, registration.source = "confirmed", "invited"
+                upgraded += 1
+        counts = {"matched": len(members), "added": added, "upgraded": upgraded,
+                  "already": len(members) - added - upgraded}
+        record(actor, "event.invite", event, spec=spec, **counts)
+    return counts
+
+
+# ------------------------------------------------------------------ leave
+
+def request_leave(actor, registration_id, session_id, reason, now=None):
+    """Ask for leave for one session (session_id) or all sessions (None)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("leave_reason_required", field="reason")
+    with write_transaction():
+        registration, event = _locked_registration(registration_id)
+        if registration.member_id != actor.id and not (
+                can_manage(actor, event) or can_see_member(actor, registration.member)
+                and actor.role == "secretary"):
+            raise DomainError("forbidden")
+        if registration.status != "confirmed":
+            raise DomainError("leave_not_allowed")
+        if session_id is not None and session_id not in {s.id for s in event.sessions}:
+            raise DomainError("leave_session_unknown", field="session_id")
+        for leave in registration.leaves:
+            if leave.status != "rejected" and (leave.session_id is None or session_id is None
+                                               or leave.session_id == session_id):
+                raise DomainError("leave_duplicate", field="session_id")
+        leave = Leave(registration=registration, session_id=session_id, reason=reason[:200],
+                      requested_by_id=actor.id, created_at=now or utcnow())
+        db.session.add(leave)
+        db.session.flush()
+        record(actor, "leave.request", leave, event_id=event.id,
+               member_id=registration.member_id, session_id=session_id)
+    return leave
+
+
+def can_decide_leave(actor, leave):
+    registration = leave.registration
+    if can_manage(actor, registration.event) and actor.role != "secretary":
+        return True
+    return actor.role == "secretary" and registration.branch.is_in_subtree_of(actor.branch)
+
+
+def decide_leave(actor, leave_id, approved, note="", now=None):
+    with write_transaction():
+        leave = db.session.get(Leave, leave_id)
+        if leave is None:
+            raise DomainError("not_found")
+        if not can_decide_leave(actor, leave):
+            raise DomainError("forbidden")
+        if leave.status != "pending":
+            raise DomainError("leave_not_pending")
+        leave.status = "approved" if approved else "rejected"
+        leave.decided_by_id = actor.id
+        leave.decided_at = now or utcnow()
+        leave.decision_note = (note or "").strip()[:200]
+        record(actor, "leave.approve" if approved else "leave.reject", leave,
+               registration_id=leave.registration_id, note=leave.decision_note)
+    return leave
+
+
+# ------------------------------------------------------------------ teams
+
+def save_team(actor, item_id, branch_id, name, registration_ids, team_id=None):
+    """Create or change a branch's team for a team item, within its size limits."""
+    registration_ids = list(dict.fromkeys(registration_ids))
+    with write_transaction():
+        item = db.session.get(EventItem, item_id)
+        if item is None:
+            raise DomainError("not_found")
+        event = lock(Event, item.event_id)
+        branch = db.session.get(Branch, branch_id)
+        if branch is None:
+            raise DomainError("not_found")
+        if not (can_manage(actor, event) and actor.role != "secretary") and not (
+                actor.role == "secretary" and branch.is_in_subtree_of(actor.branch)):
+            raise DomainError("forbidden")
+        if not item.is_team:
+            raise DomainError("item_not_team", name=item.name)
+        low, high = item.team_min or 1, item.team_max or len(registration_ids) or 1
+        if not low <= len(registration_ids) <= high:
+            raise DomainError("team_size", field="members", name=item.name, min=low, max=high,
+                              count=len(registration_ids))
+        team = db.session.get(Team, team_id) if team_id else None
+        if team_id and (team is None or team.item_id != item.id):
+            raise DomainError("not_found")
+        registrations = db.session.scalars(
+            db.select(Registration).where(Registration.id.in_(registration_ids))).all()
+        for registration in registrations:
+            name_ = registration.member.name
+            chosen = {ri.item_id for ri in registration.active_items}
+            if registration.event_id != event.id or registration.status != "confirmed" \
+                    or item.id not in chosen:
+                raise DomainError("team_member_not_registered", field="members", name=name_,
+                                  item=item.name)
+            if not registration.branch.is_in_subtree_of(branch):
+                raise DomainError("team_member_other_branch", field="members", name=name_)
+            taken = db.session.scalar(
+                db.select(TeamMember.id).join(TeamMember.team).where(
+                    TeamMember.registration_id == registration.id, TeamMember.active.is_(True),
+                    Team.item_id == item.id, Team.active.is_(True),
+                    Team.id != (team.id if team else -1)))
+            if taken:
+                raise DomainError("team_member_taken", field="members", name=name_, item=item.name)
+        if len(registrations) != len(registration_ids):
+            raise DomainError("not_found")
+        if team is None:
+            team = Team(item=item, branch=branch, name=name.strip() or branch.name,
+                        created_by_id=actor.id)
+            db.session.add(team)
+        else:
+            team.name = name.strip() or team.name
+            for membership in team.members:
+                membership.active = False
+        current = {m.registration_id: m for m in team.members}
+        for registration in registrations:
+            membership = current.get(registration.id)
+            if membership is None:
+                team.members.append(TeamMember(registration=registration))
+            else:
+                membership.active = True
+        db.session.flush()
+        record(actor, "team.save", team, item_id=item.id, branch_id=branch.id,
+               registration_ids=registration_ids)
+    return team
+
+
+# ---------------------------------------------------------------- queries
+
+def registrants(event_id, status=None, branch_id=None, item_id=None, scope_branch=None):
+    """A select of an event's registrations with member and branch, filtered."""
+    query = (db.select(Registration).join(Registration.member).join(Registration.branch)
+             .where(Registration.event_id == event_id)
+             .options(sa.orm.contains_eager(Registration.member),
+                      sa.orm.contains_eager(Registration.branch),
+                      sa.orm.selectinload(Registration.items)))
+    if status in REGISTRATION_STATUSES:
+        query = query.where(Registration.status == status)
+    if scope_branch is not None:
+        query = query.where(scope_branch.subtree_filter())
+    if branch_id:
+        branch = db.session.get(Branch, branch_id)
+        if branch is not None:
+            query = query.where(branch.subtree_filter())
+    if item_id:
+        query = query.where(Registration.id.in_(
+            db.select(RegistrationItem.registration_id).where(
+                RegistrationItem.item_id == item_id, RegistrationItem.active.is_(True))))
+    return query.order_by(Branch.path, Registration.created_at, Registration.id)
+
+
+def my_registrations(member):
+    """The member's registrations, newest event first, with events and sessions loaded."""
+    return db.session.scalars(
+        db.select(Registration).where(Registration.member_id == member.id)
+        .options(sa.orm.selectinload(Registration.event).selectinload(Event.sessions),
+                 sa.orm.selectinload(Registration.items),
+                 sa.orm.selectinload(Registration.leaves))
+        .order_by(Registration.created_at.desc(), Registration.id.desc())
+    ).all()
