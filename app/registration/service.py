@@ -166,7 +166,6 @@ def register(actor, event_id, member_id=None, *, item_ids=(), now=None):
     (pending when approval is required), waitlisted when full, or refused when full
     without a waitlist.
     """
-    now = now or utcnow()
     member = db.session.get(Member, member_id or actor.id)
     if member is None or not member.active:
         raise DomainError("not_found")
@@ -174,6 +173,8 @@ def register(actor, event_id, member_id=None, *, item_ids=(), now=None):
     try:
         with write_transaction():
             event = lock(Event, event_id)
+            # Taken under the lock, so the waitlist order is the order places were decided.
+            now = now or utcnow()
             if event is None or event.status == "draft":
                 raise DomainError("event_not_found")
             check_window(event, now)
