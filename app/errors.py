@@ -54,7 +54,7 @@ MESSAGES = {
     "import_row_bad_date": "无法识别的日期，请写成 1985-03 或 1985-03-12。",
     "import_row_bad_choice": "「{value}」不是可选的{column}，可选值见模板的「说明」页。",
     "import_row_unknown_branch": "找不到组织「{value}」，请填写组织架构中的名称（见模板的「说明」页）。",
-    "import_row_ambiguous_branch": "有 {count} 个组织都叫「{value}」（{paths}），请写明上级，如「{example}」。",
+    "import_row_ambiguous_branch": "有 {count} 个组织都叫「{value}」，请写明上级，如「{example}」（各组织的写法见模板的「说明」页）。",
     "import_row_branch_inactive": "组织「{value}」已停用。",
     "import_row_too_long": "{column}最多 {max} 个字。",
     "import_row_last_admin": "导入后系统中将没有管理员，请至少保留一名管理员。",
@@ -107,6 +107,30 @@ MESSAGES = {
     "team_member_other_branch": "{name} 不属于本支部，不能加入本支部的队伍。",
     "team_member_taken": "{name} 已在另一支「{item}」队伍中。",
     "item_not_team": "「{name}」不是团体项目。",
+    # staff registration pages
+    "team_branch_required": "请先选择队伍所属的支部。",
+    # publishing events: event forms and rules added with the staff pages
+    "event_title_required": "请填写活动名称。",
+    "event_branch_required": "请选择主办组织。",
+    "event_cancelled_not_editable": "活动已取消，不能再修改。",
+    "event_cannot_close": "只有「报名中」的活动可以截止报名，这个活动现在是「{status}」。",
+    "cancel_reason_required": "请填写取消原因，已报名的人员会看到它。",
+    "window_opens_after_event": "报名开始时间必须早于活动结束时间（{end}）。",
+    "session_grace_negative": "第 {index} 个场次的迟到宽限不能是负数。",
+    "session_start_required": "请填写开始时间。",
+    "session_end_required": "请填写结束时间。",
+    "item_age_range": "「{name}」的最小年龄不能大于最大年龄。",
+    "item_team_size_positive": "「{name}」的每队人数必须是正整数。",
+    "age_range": "最小年龄不能大于最大年龄。",
+    "datetime_invalid": "请按「2026-05-10 09:00」的格式填写日期和时间。",
+    "number_invalid": "请填写数字，例如 {example}。",
+    "whole_number_invalid": "请填写整数。",
+    "positive_number_required": "请填写正整数；不限请留空。",
+    "non_negative_required": "请填写 0 或正整数。",
+    "age_invalid": "年龄请填写 0 到 120 之间的整数。",
+    "choice_not_offered": "所选的内容不在可选范围内，请刷新页面后重新选择。",
+    # member registration pages
+    "cannot_cancel_invited": "这是指定参加的活动，不能自行取消；如不能参加，请申请请假。",
 }
 
 

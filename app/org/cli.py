@@ -11,6 +11,7 @@ from .models import Branch, Member
 def register(app):
     app.cli.add_command(create_admin)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(import_members)
 
 
 @click.command("create-admin")
@@ -62,3 +63,51 @@ def seed_demo(if_empty):
         f"演示数据已生成：{counts['branches']} 个组织，{counts['members']} 名人员。"
         "演示账号见 README.md。"
     )
+
+
+@click.command("import-members")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--commit", is_flag=True, help="检查无误后写入数据库（不加时只检查）")
+@click.option("--actor-phone", default=None, help="记入操作日志的管理员手机号")
+@click.option("--passwords", "passwords_path", type=click.Path(dir_okay=False),
+              help="导入后把新增人员的初始密码写入此 .xlsx 文件")
+def import_members(file, commit, actor_phone, passwords_path):
+    """Check a roster (XLSX/CSV) row by row and, with --commit, import it in one transaction."""
+    from pathlib import Path
+
+    from . import roster
+    from .normalize import normalize_phone
+
+    actor = None
+    if actor_phone:
+        actor = db.session.scalar(db.select(Member).filter_by(phone=normalize_phone(actor_phone)))
+        if actor is None or not actor.is_admin:
+            raise click.ClickException(f"找不到手机号为 {actor_phone} 的管理员。")
+    path = Path(file)
+    try:
+        table = roster.read_roster(path.read_bytes(), path.name)
+        check = roster.check_roster(table)
+        for problem in check.problems + check.warnings:
+            click.echo(f"第{problem.row}行 {problem.column}：{problem.message}"
+                       + (f"（原值：{problem.value}）" if problem.value else ""))
+        counts = check.counts
+        click.echo(f"共 {counts['rows']} 行：新增 {counts['new']}，更新 {counts['updated']}，"
+                   f"重新启用 {counts['reactivated']}，未变化 {counts['unchanged']}，"
+                   f"有问题 {counts['problem_rows']} 行。")
+        if not check.ok:
+            raise DomainError("import_has_errors", count=len(check.problems))
+        if not commit:
+            click.echo("检查通过，未写入任何数据。加 --commit 导入。")
+            return
+        result = roster.import_roster(actor, table, path.name)
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from None
+    counts = result.counts
+    click.echo(f"已导入：新增 {counts['new']}，更新 {counts['updated']}，"
+               f"重新启用 {counts['reactivated']}，未变化 {counts['unchanged']}。")
+    if passwords_path:
+        Path(passwords_path).write_bytes(roster.passwords_xlsx(result.new_member_ids))
+        click.echo(f"新增人员的初始密码已写入 {passwords_path}，请妥善保管。")
+    elif result.new_member_ids:
+        click.echo("新增人员的初始密码可用 --passwords 文件.xlsx 导出"
+                   + ("，或在「导入花名册」页的最近导入中查看。" if result.batch else "。"))

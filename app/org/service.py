@@ -3,11 +3,13 @@ import secrets
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from app.audit.models import AuditLog
 from app.audit.service import ACTION_LABELS, record
 from app.errors import DomainError
 from app.extensions import db
+from app.txn import begin_write, lock
 
 from .constants import (
     BRANCH_KINDS,
@@ -27,6 +29,14 @@ MEMBER_FIELDS = (
     "name", "gender", "birth_date", "phone", "unit", "position", "rank",
     "political_status", "development_stage", "branch_id", "role",
 )
+
+# Coded member fields and the values they accept ("" = not filled in).
+MEMBER_CHOICES = {
+    "role": set(ROLES),
+    "political_status": set(POLITICAL_STATUSES),
+    "gender": {"", *GENDERS},
+    "development_stage": {"", *DEVELOPMENT_STAGES},
+}
 
 
 # ---------------------------------------------------------------- branches
@@ -54,33 +64,60 @@ def _check_parent(kind, parent):
         raise DomainError("branch_parent_inactive", field="parent_id", name=parent.name)
 
 
+def _clean_branch_fields(name, kind, sort_order):
+    name = clean_text(name)
+    if not name:
+        raise DomainError("branch_name_required", field="name")
+    if kind not in BRANCH_KINDS:
+        raise DomainError("invalid_choice", field="kind")
+    return name, kind, sort_order or 0
+
+
+def _locked_branch(branch_id):
+    branch = lock(Branch, branch_id)
+    if branch is None:
+        raise DomainError("not_found")
+    return branch
+
+
 def create_branch(actor, name, kind, parent_id=None, sort_order=0):
-    parent = get_branch(parent_id) if parent_id else None
+    name, kind, sort_order = _clean_branch_fields(name, kind, sort_order)
+    begin_write()
+    parent = _locked_branch(parent_id) if parent_id else None
     _check_parent(kind, parent)
-    if _sibling_named(parent_id, name):
+    if _sibling_named(parent_id or None, name):
         raise DomainError("branch_name_taken", field="name", name=name)
     branch = Branch(name=name, kind=kind, parent=parent, sort_order=sort_order, path="")
     db.session.add(branch)
     db.session.flush()
     branch.path = (parent.path if parent else "/") + f"{branch.id}/"
-    record(actor, "branch.create", branch, name=name, kind=kind, parent_id=parent_id)
+    record(actor, "branch.create", branch, name=name, kind=kind, parent_id=parent_id or None)
     db.session.commit()
     return branch
 
 
 def update_branch(actor, branch, name, kind, sort_order):
+    name, kind, sort_order = _clean_branch_fields(name, kind, sort_order)
+    begin_write()
     if branch.parent is None and kind != "committee":
         raise DomainError("branch_parent_required", field="kind")
     if _sibling_named(branch.parent_id, name, exclude_id=branch.id):
         raise DomainError("branch_name_taken", field="name", name=name)
     changes = _diff(branch, {"name": name, "kind": kind, "sort_order": sort_order})
-    record(actor, "branch.update", branch, changes=changes)
+    if changes:
+        record(actor, "branch.update", branch, changes=changes)
     db.session.commit()
     return branch
 
 
 def move_branch(actor, branch, new_parent_id):
-    new_parent = get_branch(new_parent_id) if new_parent_id else None
+    new_parent_id = new_parent_id or None
+    begin_write()
+    # Both rows locked in id order and read afresh: two crossing moves cannot make a cycle.
+    locked = {i: _locked_branch(i) for i in sorted({branch.id, new_parent_id} - {None})}
+    branch, new_parent = locked[branch.id], locked.get(new_parent_id)
+    if new_parent_id == branch.parent_id:
+        return branch
     if new_parent is not None and new_parent.is_in_subtree_of(branch):
         raise DomainError("branch_move_into_own_subtree", field="parent_id", name=branch.name)
     _check_parent(branch.kind, new_parent)
@@ -97,28 +134,40 @@ def move_branch(actor, branch, new_parent_id):
     return branch
 
 
-def deactivate_branch(actor, branch):
-    """Deactivate a branch and everything below it, once nobody active is in it."""
+def _active_members_in_subtree(branch):
     in_subtree = db.select(Branch.id).where(branch.subtree_filter())
-    count = db.session.scalar(
+    return db.session.scalar(
         db.select(sa.func.count(Member.id)).where(
             Member.active.is_(True), Member.branch_id.in_(in_subtree)
         )
     )
-    if count:
-        raise DomainError("branch_has_active_members", name=branch.name, count=count)
+
+
+def deactivate_branch(actor, branch):
+    """Deactivate a branch and everything below it, once nobody active is in it."""
+    begin_write()
+    # Lock the subtree first: a member being added to one of its branches meanwhile
+    # (which locks that branch, see _check_branch) is then either counted or refused.
     nodes = db.session.scalars(
         db.select(Branch).where(branch.subtree_filter(), Branch.active.is_(True))
+        .order_by(Branch.id).with_for_update()
     ).all()
+    count = _active_members_in_subtree(branch)
+    if count:
+        raise DomainError("branch_has_active_members", name=branch.name, count=count)
     for node in nodes:
         node.active = False
     record(actor, "branch.deactivate", branch, branch_ids=[node.id for node in nodes])
     db.session.commit()
+    return len(nodes)
 
 
 def reactivate_branch(actor, branch):
-    if branch.parent is not None and not branch.parent.active:
-        raise DomainError("branch_parent_inactive", name=branch.parent.name)
+    """Reactivate one branch (not its subtree: each child is brought back on purpose)."""
+    begin_write()
+    parent = _locked_branch(branch.parent_id) if branch.parent_id else None
+    if parent is not None and not parent.active:
+        raise DomainError("branch_parent_inactive", name=parent.name)
     branch.active = True
     record(actor, "branch.reactivate", branch)
     db.session.commit()
@@ -177,13 +226,17 @@ def flatten_tree(roots):
 
 
 def branch_choices(actor=None, active_only=True):
-    """(id, indented label) pairs for a select, limited to what ``actor`` may see."""
+    """(id, indented label) pairs for a select, limited to what ``actor`` may see.
+
+    With ``active_only=False`` inactive branches are listed too, marked 已停用.
+    """
     root = None
     if actor is not None and not sees_all_branches(actor):
         root = actor.branch
     roots = branch_tree(root=root, include_inactive=not active_only)
     return [
-        (node.branch.id, "\u3000" * depth + node.branch.name)
+        (node.branch.id,
+         "\u3000" * depth + node.branch.name + ("" if node.branch.active else "（已停用）"))
         for node, depth in flatten_tree(roots)
     ]
 
@@ -191,6 +244,13 @@ def branch_choices(actor=None, active_only=True):
 def branch_path_names(branches_by_id, branch):
     return "/".join(branches_by_id[i].name for i in branch.ancestor_ids + [branch.id]
                     if i in branches_by_id)
+
+
+def branch_trail(branch):
+    """The branch and its ancestors, from the top of the tree down, in one query."""
+    ids = branch.ancestor_ids + [branch.id]
+    found = {b.id: b for b in db.session.scalars(db.select(Branch).where(Branch.id.in_(ids)))}
+    return [found[i] for i in ids if i in found]
 
 
 # ----------------------------------------------------------------- members
@@ -214,51 +274,101 @@ def _check_phone_free(phone, exclude_id=None):
 def _check_branch(branch_id):
     if not branch_id:
         raise DomainError("member_branch_required", field="branch_id")
-    branch = get_branch(branch_id)
+    branch = _locked_branch(branch_id)
     if not branch.active:
         raise DomainError("branch_inactive", field="branch_id", name=branch.name)
     return branch
 
 
-def _admin_count():
-    return db.session.scalar(
-        db.select(sa.func.count(Member.id)).where(Member.role == "admin", Member.active.is_(True))
-    )
+def _clean_member_data(data):
+    """Normalised copy of ``data``; raises DomainError at the first bad field."""
+    data = dict(data)
+    if "name" in data:
+        data["name"] = clean_name(data["name"])
+        if not data["name"]:
+            raise DomainError("member_name_required", field="name")
+    if "phone" in data:
+        data["phone"] = normalize_phone(data["phone"])
+        if not is_valid_phone(data["phone"]):
+            raise DomainError("member_phone_invalid", field="phone")
+    for field in ("unit", "position", "rank"):
+        if field in data:
+            data[field] = clean_text(data[field])
+    for field, allowed in MEMBER_CHOICES.items():
+        if field in data:
+            data[field] = data[field] or ""
+            if data[field] not in allowed:
+                raise DomainError("invalid_choice", field=field)
+    return data
+
+
+def _is_last_admin(member):
+    """True when ``member`` is the only active admin.
+
+    The active admins' rows are locked (PostgreSQL) in id order, so two admins
+    demoting each other at the same moment cannot leave the system without one.
+    """
+    if member.role != "admin" or not member.active:
+        return False
+    admin_ids = db.session.scalars(
+        db.select(Member.id)
+        .where(Member.role == "admin", Member.active.is_(True))
+        .order_by(Member.id)
+        .with_for_update()
+    ).all()
+    return not any(admin_id != member.id for admin_id in admin_ids)
+
+
+def _commit_member(member):
+    """Commit; a phone taken by a concurrent request meanwhile is reported like any other."""
+    phone, member_id = member.phone, member.id  # a rollback expires the object
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        _check_phone_free(phone, exclude_id=member_id)
+        raise
 
 
 def create_member(actor, data):
     """Create a member with a one-time initial password; returns (member, password)."""
+    data = _clean_member_data({"name": "", "phone": "", **data})
+    begin_write()
     _check_phone_free(data["phone"])
-    _check_branch(data["branch_id"])
+    _check_branch(data.get("branch_id"))
     member = Member(**{field: data[field] for field in MEMBER_FIELDS if field in data})
     password = set_initial_password(member)
     db.session.add(member)
     db.session.flush()
     record(actor, "member.create", member, name=member.name, branch_id=member.branch_id,
            role=member.role)
-    db.session.commit()
+    _commit_member(member)
     return member, password
 
 
 def update_member(actor, member, data):
+    data = _clean_member_data(data)
+    begin_write()
     if "phone" in data:
         _check_phone_free(data["phone"], exclude_id=member.id)
     if "branch_id" in data and data["branch_id"] != member.branch_id:
         _check_branch(data["branch_id"])
-    if member.role == "admin" and data.get("role", "admin") != "admin" and _admin_count() <= 1:
+    if data.get("role", "admin") != "admin" and _is_last_admin(member):
         raise DomainError("member_last_admin", field="role")
     changes = _diff(member, {f: data[f] for f in MEMBER_FIELDS if f in data})
     if "role" in changes or "phone" in changes:
         member.login_token = secrets.token_hex(8)  # sign out sessions with the old rights
-    record(actor, "member.update", member, changes=changes)
-    db.session.commit()
+    if changes:
+        record(actor, "member.update", member, changes=changes)
+    _commit_member(member)
     return member
 
 
 def deactivate_member(actor, member):
+    begin_write()
     if member.id == actor.id:
         raise DomainError("member_self_deactivate")
-    if member.role == "admin" and _admin_count() <= 1:
+    if _is_last_admin(member):
         raise DomainError("member_last_admin")
     member.active = False
     member.login_token = secrets.token_hex(8)
@@ -267,7 +377,8 @@ def deactivate_member(actor, member):
 
 
 def reactivate_member(actor, member):
-    branch = member.branch
+    begin_write()
+    branch = _locked_branch(member.branch_id)
     if not branch.active:
         raise DomainError("branch_inactive", name=branch.name)
     member.active = True
@@ -276,6 +387,10 @@ def reactivate_member(actor, member):
 
 
 def reset_password(actor, member):
+    """Give ``member`` a new one-time initial password and return it (shown once)."""
+    if member.id == actor.id:
+        raise DomainError("member_self_reset")
+    begin_write()
     password = set_initial_password(member)
     record(actor, "member.reset_password", member)
     db.session.commit()
@@ -297,12 +412,13 @@ def search_members(actor, q="", branch_id=None, role=None, status="active", page
         query = query.where(Member.active.is_(True))
     elif status == "inactive":
         query = query.where(Member.active.is_(False))
-    q = (q or "").strip()
+    q = clean_text(q)
     if q:
-        if q.isdigit():
-            query = query.where(Member.phone.contains(q, autoescape=True))
+        digits = normalize_phone(q)
+        if digits.isdigit():
+            query = query.where(Member.phone.contains(digits, autoescape=True))
         else:
-            query = query.where(Member.name.contains(q, autoescape=True))
+            query = query.where(Member.name.contains(clean_name(q), autoescape=True))
     query = query.options(sa.orm.contains_eager(Member.branch))
     query = query.order_by(Branch.path, Member.name, Member.id)
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
@@ -340,3 +456,124 @@ def overview(actor):
         "not_logged_in": db.session.scalar(members.where(Member.password_hash.is_(None))),
         "branches": db.session.scalar(branches),
     }
+
+
+# --------------------------------------------------------------- audit log
+
+# Filter groups of the audit page: key -> (label, action prefixes, prefixes left out).
+AUDIT_GROUPS = {
+    "branch": ("组织", ("branch.",), ()),
+    "member": ("人员", ("member.",), ("member.import",)),
+    "auth": ("登录", ("auth.",), ()),
+    "import": ("导入", ("member.import",), ()),
+    "event": ("活动", ("event.",), ()),
+    "registration": ("报名", ("registration.", "team."), ()),
+    "leave": ("请假", ("leave.",), ()),
+}
+
+DETAIL_LABELS = {
+    "branch": {"name": "名称", "kind": "类型", "sort_order": "排序", "parent_id": "上级组织"},
+    "member": {
+        "name": "姓名", "gender": "性别", "birth_date": "出生日期", "phone": "手机号",
+        "unit": "单位/部门", "position": "职务", "rank": "职级", "political_status": "政治面貌",
+        "development_stage": "发展阶段", "branch_id": "所在组织", "role": "角色",
+    },
+    "import_batch": {
+        "filename": "文件", "rows": "行数", "new": "新增", "updated": "更新",
+        "reactivated": "重新启用", "unchanged": "未变",
+    },
+}
+_BRANCH_ID_KEYS = ("parent_id", "from_parent_id", "to_parent_id", "branch_id")
+_VALUE_LABELS = {
+    "kind": BRANCH_KINDS.get,
+    "role": ROLES.get,
+    "gender": GENDERS.get,
+    "development_stage": DEVELOPMENT_STAGES.get,
+    "political_status": political_status_label,
+}
+
+
+@dataclass
+class AuditRow:
+    entry: AuditLog
+    label: str  # the action in Chinese
+    target: str  # the branch or member name, "" when there is none
+    summary: str  # the details in a line
+
+
+def audit_log_page(group=None, page=1, per_page=50):
+    """Newest entries first, with targets named; returns (pagination, [AuditRow])."""
+    query = (
+        db.select(AuditLog)
+        .options(sa.orm.joinedload(AuditLog.actor))
+        .order_by(AuditLog.id.desc())
+    )
+    if group in AUDIT_GROUPS:
+        _, include, exclude = AUDIT_GROUPS[group]
+        query = query.where(sa.or_(*(AuditLog.action.startswith(p) for p in include)))
+        for prefix in exclude:
+            query = query.where(sa.not_(AuditLog.action.startswith(prefix)))
+    pagination = db.paginate(query, page=page, per_page=per_page, error_out=False)
+    names = _audit_names(pagination.items)
+    rows = [
+        AuditRow(
+            entry=entry,
+            label=ACTION_LABELS.get(entry.action, entry.action),
+            target=names.get((entry.target_type, entry.target_id), ""),
+            summary=_audit_summary(entry, names),
+        )
+        for entry in pagination.items
+    ]
+    return pagination, rows
+
+
+def _audit_names(entries):
+    """{("branch"|"member", id): name} for every target and branch named in ``entries``:
+    one query per table, however many entries."""
+    ids = {"branch": set(), "member": set()}
+    for entry in entries:
+        if entry.target_type in ids and entry.target_id is not None:
+            ids[entry.target_type].add(entry.target_id)
+        details = entry.details or {}
+        values = [details.get(key) for key in _BRANCH_ID_KEYS]
+        values += list((details.get("changes") or {}).get("branch_id") or [])
+        ids["branch"].update(v for v in values if isinstance(v, int))
+    names = {}
+    for kind, model in (("branch", Branch), ("member", Member)):
+        if ids[kind]:
+            rows = db.session.execute(db.select(model.id, model.name).where(model.id.in_(ids[kind])))
+            names.update({(kind, row_id): name for row_id, name in rows})
+    return names
+
+
+def _audit_value(field, value, names):
+    if value is None or value == "":
+        return "（空）"
+    if field in _BRANCH_ID_KEYS:
+        return names.get(("branch", value), f"#{value}")
+    label = _VALUE_LABELS.get(field, lambda v: None)(value)
+    return str(label or value)
+
+
+def _audit_summary(entry, names):
+    """A short line such as 「名称：一支部 → 第一党支部；排序：0 → 2」."""
+    details = dict(entry.details or {})
+    labels = DETAIL_LABELS.get(entry.target_type, {})
+    changes = dict(details.pop("changes", None) or {})
+    if "from_parent_id" in details or "to_parent_id" in details:
+        changes["parent_id"] = [details.pop("from_parent_id", None),
+                                details.pop("to_parent_id", None)]
+    parts = []
+    for field, pair in changes.items():
+        old, new = (list(pair) + [None, None])[:2] if isinstance(pair, list) else (None, pair)
+        parts.append(f"{labels.get(field, field)}：{_audit_value(field, old, names)} → "
+                     f"{_audit_value(field, new, names)}")
+    branch_ids = details.pop("branch_ids", None)
+    if isinstance(branch_ids, list) and len(branch_ids) > 1:
+        parts.append(f"连同下级共停用 {len(branch_ids)} 个组织")
+    if details.pop("locked", False):
+        parts.append("账号已临时锁定")
+    for key, value in details.items():
+        if isinstance(value, (str, int, float)) or value is None:
+            parts.append(f"{labels.get(key, key)}：{_audit_value(key, value, names)}")
+    return "；".join(parts)

@@ -1,0 +1,14 @@
+"""Forms of the roster import pages. The file's content is checked by roster.read_roster()."""
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+
+
+class UploadForm(FlaskForm):
+    file = FileField(
+        "花名册文件（Excel .xlsx 或 CSV）",
+        validators=[FileRequired("请选择要上传的花名册文件。")],
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """The 「确认导入」 button: a POST with its CSRF token, nothing else."""
