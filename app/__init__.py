@@ -93,14 +93,20 @@ def _init_login(app):
 
 def _register_blueprints(app):
     from .auth.views import bp as auth_bp
+    from .events.views import bp as events_manage_bp
     from .home.views import bp as home_bp
     from .org.roster_views import bp as roster_bp
     from .org.views import bp as org_bp
+    from .registration.views import bp as registration_bp
+    from .registration.manage_views import bp as registration_admin_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(org_bp)
     app.register_blueprint(roster_bp)
     app.register_blueprint(home_bp)
+    app.register_blueprint(events_manage_bp)
+    app.register_blueprint(registration_bp)
+    app.register_blueprint(registration_admin_bp)
 
 
 def _register_error_pages(app):
@@ -163,11 +169,15 @@ def _register_template_helpers(app):
             and current_user.must_change_password
             and request.endpoint not in {"auth.change_password", "auth.logout", "static"}
         ):
-            return redirect(url_for("auth.change_password"))
+            # Keep where the member was going (a shared event link), to land there after.
+            next_url = request.full_path.rstrip("?") if request.method == "GET" else None
+            return redirect(url_for("auth.change_password", next=next_url))
         return None
 
 
 def _register_cli(app):
+    from .demo import seed_demo
     from .org.cli import register as register_org_cli
 
     register_org_cli(app)
+    app.cli.add_command(seed_demo)

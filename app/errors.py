@@ -78,6 +78,7 @@ MESSAGES = {
     "event_already_cancelled": "活动已经取消。",
     "event_scope": "只能为本支部及下级组织发布活动。",
     "session_has_records": "「{title}」已有请假或签到记录，不能删除。",
+    "item_has_registrations": "「{name}」已有人报名过（含已取消的报名），不能删除。",
     # registration
     "registration_not_open": "活动尚未开始报名，报名时间：{opens}。",
     "registration_closed": "报名已截止。",
@@ -129,6 +130,7 @@ MESSAGES = {
     "non_negative_required": "请填写 0 或正整数。",
     "age_invalid": "年龄请填写 0 到 120 之间的整数。",
     "choice_not_offered": "所选的内容不在可选范围内，请刷新页面后重新选择。",
+    "rows_in_use": "要删除的场次或项目已有报名、请假或签到记录，不能删除。本次没有保存任何修改。",
     # member registration pages
     "cannot_cancel_invited": "这是指定参加的活动，不能自行取消；如不能参加，请申请请假。",
 }

@@ -259,7 +259,8 @@ def test_mandatory_list_invites_everyone_matching(org, factory):
     waiting = service.register(staff[0], event.id, now=NOW)
     pending_section = service.register(section[0], event.id, now=NOW)
     spec = {"rank_levels": ["section"], "branch_ids": [one.id, two.id]}
-    assert service.invitation_preview(event, spec) == (5, 1)
+    preview = service.invitation_preview(event, spec)
+    assert (preview["matched"], preview["confirmed"]) == (5, 1)
     counts = service.invite(organizer, event.id, spec)
     assert counts == {"matched": 5, "added": 4, "upgraded": 0, "already": 1}
     invited = db.session.query(Registration).filter_by(source="invited").count()
@@ -285,3 +286,31 @@ def test_team_within_size_and_branch(org, factory):
     assert codes(service.save_team, secretary, tug.id, one.id, "一支部二队", ids[2:4]) == "team_member_taken"
     service.save_team(secretary, tug.id, one.id, "一支部", ids[1:3], team_id=team.id)
     assert sorted(m.registration_id for m in team.members if m.active) == ids[1:3]
+
+
+def test_secretary_cannot_take_over_another_branchs_team_by_id(org, factory):
+    committee, one, two, organizer = org
+    event = make_event(organizer, kind="sports",
+                       items=[{"name": "拔河", "is_team": True, "team_min": 2, "team_max": 3}])
+    tug = event.items[0]
+    sec_one = factory.member(branch=one, role="secretary")
+    sec_two = factory.member(branch=two, role="secretary")
+    ours = [service.register(m, event.id, item_ids=[tug.id], now=NOW) for m in people(factory, one, 2)]
+    theirs = [service.register(m, event.id, item_ids=[tug.id], now=NOW) for m in people(factory, two, 2)]
+    team = service.save_team(sec_two, tug.id, two.id, "二支部队", [r.id for r in theirs])
+    assert codes(service.save_team, sec_one, tug.id, one.id, "一支部", [r.id for r in ours],
+                 team_id=team.id) == "forbidden"
+
+
+def test_secretary_scope_follows_the_branch_kept_on_the_registration(org, factory):
+    committee, one, two, organizer = org
+    event = make_event(organizer)
+    sec_one = factory.member(branch=one, role="secretary")
+    sec_two = factory.member(branch=two, role="secretary")
+    member = factory.member(branch=two)
+    reg = service.register(member, event.id, now=NOW)
+    member.branch_id = one.id  # moved after registering
+    db.session.commit()
+    assert codes(service.cancel, sec_one, reg.id, now=NOW) == "forbidden"
+    service.cancel(sec_two, reg.id, now=NOW)
+    assert db.session.get(Registration, reg.id).status == "cancelled"

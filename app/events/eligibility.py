@@ -58,8 +58,10 @@ def _years_before(day, years):
 
 
 def _names(branch_ids):
-    rows = db.session.execute(db.select(Branch.name).where(Branch.id.in_(branch_ids))).scalars()
-    return "、".join(rows)
+    # session.get() answers from the identity map once a branch is loaded, so a page
+    # that explains many events costs one query per branch, not one per event.
+    branches = (db.session.get(Branch, branch_id) for branch_id in branch_ids)
+    return "、".join(branch.name for branch in branches if branch is not None)
 
 
 def reasons(spec, member, day):

@@ -8,6 +8,7 @@ from app.org.scope import can_see_branch, sees_all_branches
 from app.timeutil import format_local, to_local, utcnow
 
 from . import eligibility
+from .constants import EVENT_KINDS
 from .models import Event, EventItem, EventSession
 
 EVENT_FIELDS = (
@@ -48,6 +49,10 @@ def get_visible_event(event_id):
 # -------------------------------------------------------------- validation
 
 def _validate(data, sessions, items):
+    if "title" in data and not (data["title"] or "").strip():
+        raise DomainError("event_title_required", field="title")
+    if "kind" in data and data["kind"] not in EVENT_KINDS:
+        raise DomainError("invalid_choice", field="kind")
     if not sessions:
         raise DomainError("event_needs_session", field="sessions")
     for index, s in enumerate(sessions, start=1):
@@ -55,10 +60,15 @@ def _validate(data, sessions, items):
             raise DomainError("session_ends_before_start", field="sessions", index=index)
         if (s.get("credit_hours") or 0) < 0:
             raise DomainError("session_hours_negative", field="sessions", index=index)
+        if (s.get("grace_minutes") or 0) < 0:
+            raise DomainError("session_grace_negative", field="sessions", index=index)
     opens, closes = data.get("registration_opens_at"), data.get("registration_closes_at")
     if opens and closes and closes <= opens:
         raise DomainError("window_out_of_order", field="registration_closes_at")
     end = max(s["ends_at"] for s in sessions)
+    if opens and opens >= end:
+        raise DomainError("window_opens_after_event", field="registration_opens_at",
+                          end=format_local(end))
     if closes and closes > end:
         raise DomainError("window_after_event", field="registration_closes_at",
                           end=format_local(end))
@@ -67,14 +77,21 @@ def _validate(data, sessions, items):
     ratio = data.get("completion_ratio", 0.75)
     if ratio is None or not 0 < ratio <= 1:
         raise DomainError("completion_ratio_range", field="completion_ratio")
-    for item in items:
+    for index, item in enumerate(items, start=1):
         if not (item.get("name") or "").strip():
-            raise DomainError("item_name_required", field="items")
+            raise DomainError("item_name_required", field="items", index=index)
+        for key in ("team_min", "team_max"):
+            if item.get(key) is not None and item[key] <= 0:
+                raise DomainError("item_team_size_positive", field="items", index=index,
+                                  name=item["name"])
         if item.get("team_min") and item.get("team_max") and item["team_min"] > item["team_max"]:
-            raise DomainError("item_team_size", field="items", name=item["name"])
+            raise DomainError("item_team_size", field="items", index=index, name=item["name"])
         for key in ("capacity", "branch_quota"):
             if item.get(key) is not None and item[key] <= 0:
-                raise DomainError("capacity_not_positive", field="items")
+                raise DomainError("capacity_not_positive", field="items", index=index, key=key)
+        if item.get("min_age") is not None and item.get("max_age") is not None \
+                and item["min_age"] > item["max_age"]:
+            raise DomainError("item_age_range", field="items", index=index, name=item["name"])
     limit = data.get("item_limit")
     if limit is not None:
         if limit <= 0:
@@ -84,7 +101,16 @@ def _validate(data, sessions, items):
                               count=len(items))
 
 
+def _validate_spec(spec):
+    spec = spec or {}
+    if spec.get("min_age") is not None and spec.get("max_age") is not None \
+            and spec["min_age"] > spec["max_age"]:
+        raise DomainError("age_range", field="max_age")
+
+
 def check_scope(actor, branch_id):
+    if branch_id is None:
+        raise DomainError("event_branch_required", field="organizer_branch_id")
     branch = db.session.get(Branch, branch_id)
     if branch is None or not (sees_all_branches(actor) or can_see_branch(actor, branch)):
         raise DomainError("event_scope", field="organizer_branch_id")
@@ -96,7 +122,8 @@ def create_event(actor, data, sessions, items=(), spec=None):
     """A new draft event with its sessions and items."""
     items = list(items)
     _validate(data, sessions, items)
-    check_scope(actor, data["organizer_branch_id"])
+    _validate_spec(spec)
+    check_scope(actor, data.get("organizer_branch_id"))
     event = Event(**{k: data[k] for k in EVENT_FIELDS if k in data}, created_by_id=actor.id,
                   eligibility=eligibility.clean_spec(spec))
     event.sessions = [EventSession(**{k: s[k] for k in SESSION_FIELDS if k in s}) for s in sessions]
@@ -118,8 +145,9 @@ def apply_changes(event, data, sessions, items=(), spec=None):
     """
     items = list(items)
     if event.status == "cancelled":
-        raise DomainError("event_not_editable", status=event.status_label)
+        raise DomainError("event_cancelled_not_editable")
     _validate(data, sessions, items)
+    _validate_spec(spec)
     changes = {}
     for key in EVENT_FIELDS:
         if key in data and getattr(event, key) != data[key]:
@@ -164,7 +192,7 @@ def publish_event(actor, event):
 def close_event(actor, event):
     """Stop registration early (报名截止); the event itself still takes place."""
     if event.status != "published":
-        raise DomainError("event_not_editable", status=event.status_label)
+        raise DomainError("event_cannot_close", status=event.status_label)
     event.status = "closed"
     record(actor, "event.close", event)
     db.session.commit()

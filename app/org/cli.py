@@ -1,4 +1,4 @@
-"""Command-line tools: flask --app wsgi create-admin / seed-demo / import-members."""
+"""Command-line tools: flask --app wsgi create-admin / import-members (seed-demo: app/demo.py)."""
 import click
 from flask import current_app
 
@@ -10,7 +10,6 @@ from .models import Branch, Member
 
 def register(app):
     app.cli.add_command(create_admin)
-    app.cli.add_command(seed_demo)
     app.cli.add_command(import_members)
 
 
@@ -46,23 +45,6 @@ def create_admin(name, phone, branch_name, password):
     db.session.commit()
     click.echo(f"已创建管理员 {name}（{phone}），所在组织：{branch.name}。")
 
-
-@click.command("seed-demo")
-@click.option("--if-empty", is_flag=True, help="只在数据库中还没有人员时填充")
-def seed_demo(if_empty):
-    """Fill an empty database with a realistic demo organisation."""
-    from .demo import seed
-
-    if db.session.scalar(db.select(Member.id).limit(1)) is not None:
-        if if_empty:
-            click.echo("数据库中已有数据，跳过演示数据。")
-            return
-        raise click.ClickException("数据库中已有人员，演示数据只能填入空库。")
-    counts = seed()
-    click.echo(
-        f"演示数据已生成：{counts['branches']} 个组织，{counts['members']} 名人员。"
-        "演示账号见 README.md。"
-    )
 
 
 @click.command("import-members")

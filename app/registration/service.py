@@ -75,7 +75,10 @@ def session_in_use(session_id):
 
 
 def item_in_use(item_id):
-    return _item_count(item_id) > 0
+    """Chosen in any registration, cancelled ones included: their history keeps the item."""
+    return db.session.scalar(
+        db.select(RegistrationItem.id).where(RegistrationItem.item_id == item_id).limit(1)
+    ) is not None
 
 
 def active_registration(event_id, member_id):
@@ -252,22 +255,36 @@ def _locked_registration(registration_id):
     return registration, event
 
 
+def cancel_refusal(actor, registration, event, now):
+    """Why ``actor`` may not cancel ``registration`` at ``now`` (a message code), or None.
+
+    A member cancels their own registration until registration closes; 指定参加 is
+    not theirs to drop (it counts as 应到; they ask for leave). Staff who manage the
+    event, and the member's secretary, may cancel at any time.
+    """
+    staff = can_manage(actor, event) or _secretary_of(actor, registration)
+    if registration.member_id != actor.id and not staff:
+        return "forbidden"
+    if not registration.is_active:
+        return "registration_not_active"
+    if staff:
+        return None
+    if registration.source == "invited":
+        return "cannot_cancel_invited"
+    closes = event.registration_closes_at or event.starts_at
+    if event.status != "published" or (closes and now >= closes):
+        return "cannot_cancel_now"
+    return None
+
+
 def cancel(actor, registration_id, now=None):
-    """Cancel a registration. A member may cancel their own until registration closes;
-    staff who manage the event (or the member's secretary) may cancel at any time."""
+    """Cancel a registration (see cancel_refusal for who may, when); frees the place."""
     now = now or utcnow()
     with write_transaction():
         registration, event = _locked_registration(registration_id)
-        staff = can_manage(actor, event) or (
-            actor.role == "secretary" and can_see_member(actor, registration.member))
-        if registration.member_id != actor.id and not staff:
-            raise DomainError("forbidden")
-        if not registration.is_active:
-            raise DomainError("registration_not_active", status=registration.status_label)
-        if not staff and event.status != "cancelled":
-            closes = event.registration_closes_at or event.starts_at
-            if event.status == "closed" or (closes and now >= closes):
-                raise DomainError("cannot_cancel_now")
+        refusal = cancel_refusal(actor, registration, event, now)
+        if refusal:
+            raise DomainError(refusal, status=registration.status_label)
         _end(registration, "cancelled", now)
         record(actor, "registration.cancel", registration, event_id=event.id,
                member_id=registration.member_id)
@@ -328,18 +345,21 @@ def edit_event(actor, event_id, data, sessions, items=(), spec=None):
             raise DomainError("event_not_found")
         if not can_manage(actor, event):
             raise DomainError("forbidden")
+        changes, removed = apply_changes(event, data, sessions, items, spec)  # validates first
         taken = holding_count(event.id)
-        capacity = data.get("capacity", event.capacity)
-        if capacity is not None and capacity < taken:
+        if event.capacity is not None and event.capacity < taken:
             raise DomainError("capacity_below_confirmed", field="capacity", confirmed=taken,
-                              capacity=capacity)
-        changes, removed = apply_changes(event, data, sessions, items, spec)
+                              capacity=event.capacity)
         for row in removed:
-            in_use = session_in_use if isinstance(row, EventSession) else item_in_use
-            if in_use(row.id):
-                raise DomainError("session_has_records", field="sessions",
-                                  title=getattr(row, "title", None) or getattr(row, "name", ""))
-            (event.sessions if isinstance(row, EventSession) else event.items).remove(row)
+            if isinstance(row, EventSession):
+                if session_in_use(row.id):
+                    raise DomainError("session_has_records", field="sessions",
+                                      title=row.title or format_local(row.starts_at))
+                event.sessions.remove(row)
+            else:
+                if item_in_use(row.id):
+                    raise DomainError("item_has_registrations", field="items", name=row.name)
+                event.items.remove(row)
         db.session.flush()
         promoted = promote_waitlist(event)
         record(actor, "event.update", event, changes=changes, removed=len(removed),
@@ -349,15 +369,33 @@ def edit_event(actor, event_id, data, sessions, items=(), spec=None):
 
 # ----------------------------------------------------------- invitations
 
-def invitation_preview(event, spec):
-    """(members matched, of whom already confirmed) for a mandatory list spec."""
-    matched = eligibility.members_query(spec, event_day(event)).subquery()
+def _scoped_spec(actor, spec):
+    """A secretary's list stays inside their subtree: no branches given means their own."""
+    if actor.role != "secretary":
+        return spec
+    branch_ids = spec.get("branch_ids") or [actor.branch_id]
+    branches = db.session.scalars(db.select(Branch).where(Branch.id.in_(branch_ids))).all()
+    if len(branches) != len(set(branch_ids)) or not all(
+            b.is_in_subtree_of(actor.branch) for b in branches):
+        raise DomainError("forbidden")
+    return {**spec, "branch_ids": sorted(set(branch_ids))}
+
+
+def invitation_preview(event, spec, actor=None, sample_size=20):
+    """What invite() would match: {"matched", "confirmed" (already), "sample" (members), "spec"}."""
+    spec = eligibility.clean_spec(spec)
+    if actor is not None:
+        spec = _scoped_spec(actor, spec)
+    query = eligibility.members_query(spec, event_day(event))
+    matched = query.subquery()
     total = db.session.scalar(db.select(sa.func.count()).select_from(matched))
     confirmed = db.session.scalar(
         db.select(sa.func.count(Registration.id)).where(
             Registration.event_id == event.id, Registration.status == "confirmed",
             Registration.member_id.in_(db.select(matched.c.id))))
-    return total, confirmed
+    sample = db.session.scalars(
+        query.order_by(Branch.path, Member.id).limit(sample_size)).all()
+    return {"matched": total, "confirmed": confirmed, "sample": sample, "spec": spec}
 
 
 def invite(actor, event_id, spec, now=None):
@@ -367,7 +405,7 @@ def invite(actor, event_id, spec, now=None):
     capacity; someone pending or waitlisted becomes confirmed. Returns counts.
     """
     now = now or utcnow()
-    spec = eligibility.clean_spec(spec)
+    spec = _scoped_spec(actor, eligibility.clean_spec(spec))
     with write_transaction():
         event = lock(Event, event_id)
         if event is None:
@@ -409,8 +447,7 @@ def request_leave(actor, registration_id, session_id, reason, now=None):
     with write_transaction():
         registration, event = _locked_registration(registration_id)
         if registration.member_id != actor.id and not (
-                can_manage(actor, event) or can_see_member(actor, registration.member)
-                and actor.role == "secretary"):
+                can_manage(actor, event) or _secretary_of(actor, registration)):
             raise DomainError("forbidden")
         if registration.status != "confirmed":
             raise DomainError("leave_not_allowed")
@@ -429,11 +466,17 @@ def request_leave(actor, registration_id, session_id, reason, now=None):
     return leave
 
 
+def _secretary_of(actor, registration):
+    """A secretary acts for registrations made in their subtree (by the branch kept on
+    the registration, like every list and statistic, not the member's branch today)."""
+    return actor.role == "secretary" and registration.branch.is_in_subtree_of(actor.branch)
+
+
 def can_decide_leave(actor, leave):
     registration = leave.registration
     if can_manage(actor, registration.event) and actor.role != "secretary":
         return True
-    return actor.role == "secretary" and registration.branch.is_in_subtree_of(actor.branch)
+    return _secretary_of(actor, registration)
 
 
 def decide_leave(actor, leave_id, approved, note="", now=None):
@@ -479,6 +522,8 @@ def save_team(actor, item_id, branch_id, name, registration_ids, team_id=None):
         team = db.session.get(Team, team_id) if team_id else None
         if team_id and (team is None or team.item_id != item.id):
             raise DomainError("not_found")
+        if team is not None and team.branch_id != branch.id:
+            raise DomainError("forbidden")  # another branch's team
         registrations = db.session.scalars(
             db.select(Registration).where(Registration.id.in_(registration_ids))).all()
         for registration in registrations:
@@ -545,11 +590,11 @@ def registrants(event_id, status=None, branch_id=None, item_id=None, scope_branc
 
 
 def my_registrations(member):
-    """The member's registrations, newest event first, with events and sessions loaded."""
+    """The member's registrations, newest event first, with events, sessions and items loaded."""
     return db.session.scalars(
         db.select(Registration).where(Registration.member_id == member.id)
         .options(sa.orm.selectinload(Registration.event).selectinload(Event.sessions),
-                 sa.orm.selectinload(Registration.items),
+                 sa.orm.selectinload(Registration.items).selectinload(RegistrationItem.item),
                  sa.orm.selectinload(Registration.leaves))
         .order_by(Registration.created_at.desc(), Registration.id.desc())
     ).all()

@@ -1,0 +1,59 @@
+"""Member forms: register (with items), cancel, leave.
+
+Choices are not validated against a list here: a tampered value (an item of
+another event, a session of another event) goes to the service, which refuses
+it with a Chinese message and writes nothing.
+"""
+from flask_wtf import FlaskForm
+from wtforms import Field, RadioField, TextAreaField
+from wtforms.validators import DataRequired, Length
+from wtforms.widgets import HiddenInput
+
+from app.errors import message_for
+
+
+class IdListField(Field):
+    """Ids from checkboxes sharing one name. Not an int → a Chinese error, not a 500."""
+
+    widget = HiddenInput()
+
+    def _value(self):
+        return ""
+
+    def process_formdata(self, valuelist):
+        self.data = []
+        for raw in valuelist:
+            raw = (raw or "").strip()
+            if not raw:
+                continue
+            if not raw.isdigit():
+                self.data = []
+                raise ValueError(message_for("invalid_choice"))
+            self.data.append(int(raw))
+
+    def process_data(self, value):
+        self.data = list(value or [])
+
+
+class RegisterForm(FlaskForm):
+    """One tap for most events; ticked items (比赛项目) for contests and sports meets."""
+
+    item_ids = IdListField("报名项目")
+
+
+class CancelForm(FlaskForm):
+    """A button: the CSRF token is the whole form."""
+
+
+class LeaveForm(FlaskForm):
+    session = RadioField("请假场次", choices=[], validate_choice=False,
+                         validators=[DataRequired("请选择请假的场次。")])
+    reason = TextAreaField("请假原因", validators=[
+        DataRequired("请填写请假原因。"), Length(max=200, message="请假原因最多 200 个字。")])
+
+    def session_id(self):
+        """None for 全部场次, else the chosen session's id (-1 for a value that is no id)."""
+        value = self.session.data
+        if value == "all":
+            return None
+        return int(value) if value and value.isdigit() else -1

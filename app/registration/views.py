@@ -1,0 +1,442 @@
+"""Member pages: the event list, an event's page, register, cancel, 我的活动, 请假.
+
+Each view parses, authorizes, calls one service function and renders. A refused
+operation (DomainError) shows its Chinese message at the form field it names
+(items, leave session and reason) or as the page's alert; never a 500. Members
+only ever see and change their own registrations: someone else's id is a 403.
+"""
+from collections import namedtuple
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy.orm.attributes import set_committed_value
+
+from app.errors import DomainError, message_for
+from app.events import eligibility
+from app.events.constants import EVENT_KINDS
+from app.events.models import EventItem, EventSession
+from app.events.service import event_day, get_visible_event, listed_events
+from app.extensions import db
+from app.org.models import Branch
+from app.timeutil import to_local, utcnow
+
+from . import service
+from .constants import ACTIVE_STATUSES, SOURCES, STATUS_BADGES
+from .forms import CancelForm, LeaveForm, RegisterForm
+from .models import Registration, RegistrationItem
+
+bp = Blueprint("registration", __name__)
+
+# The filter chips of the event list, in the order members see them.
+KIND_CHIPS = [("", "全部"), ("training", "培训班"), ("contest", "比赛"), ("sports", "运动会"),
+              ("warning_education", "警示教育"), ("lecture", "党课"), ("other", "其他")]
+WEEKDAYS = "一二三四五六日"
+LEAVE_BADGES = {"pending": "badge-amber", "approved": "badge-green", "rejected": "badge-red"}
+
+
+# ------------------------------------------------------------ template helpers
+
+@bp.app_template_filter("when")
+def when(start, end=None):
+    """「12月3日 周四 09:00–12:00」 in local time; the year only when it is not this year."""
+    if start is None:
+        return ""
+    local = to_local(start)
+    today = to_local(utcnow()).date()
+    day = f"{local.month}月{local.day}日"
+    if local.year != today.year:
+        day = f"{local.year}年{day}"
+    text = f"{day} 周{WEEKDAYS[local.weekday()]} {local:%H:%M}"
+    if end is not None:
+        local_end = to_local(end)
+        if local_end.date() == local.date():
+            text += f"–{local_end:%H:%M}"
+        else:
+            text += f" 至 {local_end.month}月{local_end.day}日 {local_end:%H:%M}"
+    return text
+
+
+@bp.app_template_filter("hours")
+def hours(value):
+    """3.0 → 「3」, 1.5 → 「1.5」."""
+    return f"{value or 0:g}"
+
+
+@bp.app_context_processor
+def _registration_helpers():
+    return {"STATUS_BADGES": STATUS_BADGES, "LEAVE_BADGES": LEAVE_BADGES}
+
+
+# -------------------------------------------------------------------- lookups
+
+def _visible_event_or_404(event_id):
+    try:
+        return get_visible_event(event_id)
+    except DomainError:
+        abort(404)
+
+
+def _own_registration(registration_id):
+    """The current member's own registration: 404 when missing, 403 when someone else's."""
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.event.status == "draft":
+        abort(404)
+    if registration.member_id != current_user.id:
+        abort(403)
+    return registration
+
+
+def _latest_per_event(registrations):
+    """One registration per event: the active one, else the newest (cancelled, rejected)."""
+    out = {}
+    for registration in sorted(registrations, key=lambda r: (r.created_at, r.id)):
+        current = out.get(registration.event_id)
+        if current is None or registration.is_active or not current.is_active:
+            out[registration.event_id] = registration
+    return out
+
+
+def _my_registration(event_id, member_id):
+    rows = db.session.scalars(
+        db.select(Registration).where(Registration.event_id == event_id,
+                                      Registration.member_id == member_id)
+        .options(sa.orm.selectinload(Registration.items), sa.orm.selectinload(Registration.leaves))
+    ).all()
+    return _latest_per_event(rows).get(event_id)
+
+
+def _load_sessions(events):
+    """Every listed event's sessions in one query (listed_events() loads none)."""
+    by_event = {event.id: [] for event in events}
+    if by_event:
+        rows = db.session.scalars(
+            db.select(EventSession).where(EventSession.event_id.in_(list(by_event)))
+            .order_by(EventSession.starts_at, EventSession.id))
+        for row in rows:
+            by_event[row.event_id].append(row)
+    for event in events:
+        set_committed_value(event, "sessions", by_event[event.id])
+
+
+def _list_ineligibility(events, member):
+    """{event_id: reason} like service.ineligibility() for many events at once.
+
+    eligibility.reasons() looks the branch names up with one query per call, which
+    on a list would be one query per branch-restricted event. The branch rule (the
+    first one reasons() checks) is decided here with one query for all names; the
+    rest of each spec goes through eligibility.reasons() unchanged.
+    """
+    wanted = {bid for event in events for bid in (event.eligibility or {}).get("branch_ids") or []}
+    names = {}
+    if wanted:
+        names = dict(db.session.execute(
+            db.select(Branch.id, Branch.name).where(Branch.id.in_(wanted)).order_by(Branch.id)).all())
+    mine = set(member.branch.ancestor_ids) | {member.branch_id}
+    out = {}
+    for event in events:
+        spec = dict(event.eligibility or {})
+        branch_ids = spec.pop("branch_ids", None)
+        if branch_ids and not mine & set(branch_ids):
+            shown = "、".join(names[bid] for bid in sorted(branch_ids) if bid in names)
+            out[event.id] = f"仅限{shown}人员参加"
+            continue
+        found = eligibility.reasons(spec, member, event_day(event))
+        if found:
+            out[event.id] = found[0]
+    return out
+
+
+def _window_problem(event, now):
+    """None while the event takes registrations, else the service's refusal."""
+    try:
+        service.check_window(event, now)
+    except DomainError as exc:
+        return exc
+    return None
+
+
+def _window_label(problem, event):
+    """A short line for a card: why registering is not possible right now."""
+    if problem is None:
+        return ""
+    if problem.code == "registration_not_open":
+        opens = to_local(event.registration_opens_at)
+        return f"{opens.month}月{opens.day}日 {opens:%H:%M} 开始报名"
+    return {"event_cancelled": "活动已取消", "registration_closed": "报名已截止"}.get(
+        problem.code, problem.message)
+
+
+def _places_text(event, left):
+    if left is None:
+        return "不限名额"
+    if left > 0:
+        return f"剩余 {left} 个名额"
+    return "名额已满，可候补" if event.waitlist_enabled else "名额已满"
+
+
+# ------------------------------------------------------------------ event list
+
+Card = namedtuple("Card", "event places full registration reason window can_register")
+
+
+@bp.route("/events")
+@login_required
+def event_list():
+    kind = request.args.get("kind", "")
+    if kind not in EVENT_KINDS:
+        kind = ""
+    events = listed_events(kind or None)
+    _load_sessions(events)
+    ids = [event.id for event in events]
+    counts = service.status_counts(ids)
+    mine = _latest_per_event(db.session.scalars(
+        db.select(Registration).where(Registration.member_id == current_user.id,
+                                      Registration.event_id.in_(ids))).all()) if ids else {}
+    reasons = _list_ineligibility(events, current_user)
+    now = utcnow()
+
+    cards = []
+    for event in events:
+        left = service.places_left(event, counts[event.id])
+        problem = _window_problem(event, now)
+        reason = reasons.get(event.id)
+        refused = left == 0 and not event.waitlist_enabled  # full, and no waitlist
+        cards.append(Card(event, _places_text(event, left), left == 0, mine.get(event.id), reason,
+                          _window_label(problem, event),
+                          problem is None and reason is None and not refused))
+
+    def order(card):
+        start = card.event.starts_at.timestamp() if card.event.starts_at else 0
+        upcoming = card.event.status != "cancelled" and (
+            card.event.ends_at is None or card.event.ends_at >= now)
+        # open first, soonest first; then upcoming ones; then past and cancelled, newest first
+        return (not card.can_register, not upcoming, start if upcoming else -start)
+
+    cards.sort(key=order)
+    open_cards = [card for card in cards if card.can_register]
+    other_cards = [card for card in cards if not card.can_register]
+    return render_template("registration/events.html", open_cards=open_cards,
+                           other_cards=other_cards, kind=kind, chips=KIND_CHIPS)
+
+
+# ---------------------------------------------------------------- event detail
+
+Choice = namedtuple("Choice", "item kind places why")
+
+
+def _item_choices(event, member):
+    """Each item with its places left and why it cannot be chosen (or '')."""
+    if not event.has_items or not event.items:
+        return []
+    taken = dict(db.session.execute(
+        db.select(RegistrationItem.item_id, sa.func.count(RegistrationItem.id))
+        .join(RegistrationItem.registration)
+        .where(RegistrationItem.item_id.in_([item.id for item in event.items]),
+               RegistrationItem.active.is_(True), Registration.status.in_(ACTIVE_STATUSES))
+        .group_by(RegistrationItem.item_id)).all())
+    day = event_day(event)
+    out = []
+    for item in event.items:
+        spec = eligibility.clean_spec(
+            {"gender": item.gender, "min_age": item.min_age, "max_age": item.max_age})
+        found = eligibility.reasons(spec, member, day)
+        places = "不限人数"
+        why = found[0] if found else ""
+        if item.capacity is not None:
+            left = max(0, item.capacity - taken.get(item.id, 0))
+            places = f"剩余 {left} 个名额" if left else "名额已满"
+            if not left and not why:
+                why = "名额已满"
+        if item.branch_quota:
+            places += f"，每个支部限 {item.branch_quota} 人"
+        out.append(Choice(item, "团体" if item.is_team else "个人", places, why))
+    return out
+
+
+def _render_detail(event, form, alert=None):
+    member = current_user._get_current_object()
+    now = utcnow()
+    registration = _my_registration(event.id, member.id)
+    refusal = (service.cancel_refusal(member, registration, event, now)
+               if registration is not None and registration.is_active else "registration_not_active")
+    left = service.places_left(event)
+    problem = _window_problem(event, now)
+    reason = service.ineligibility(event, member)
+    active = registration is not None and registration.is_active
+    rejected = registration is not None and registration.status == "rejected"
+    full_closed = left == 0 and not event.waitlist_enabled
+    can_register = (not active and not rejected and problem is None and reason is None
+                    and not full_closed)
+    chosen = {ri.item_id for ri in registration.active_items} if active else set()
+    return render_template(
+        "registration/detail.html",
+        event=event, form=form, alert=alert, registration=registration, active=active,
+        position=service.waitlist_position(registration) if active else None,
+        places=_places_text(event, left), left=left, problem=problem, reason=reason,
+        can_register=can_register, full_closed=full_closed,
+        waitlist_only=left == 0 and event.waitlist_enabled,
+        can_cancel=refusal is None,
+        cancel_closed_text=message_for(refusal or "cannot_cancel_now"),
+        choices=_item_choices(event, member), chosen=chosen,
+        checked=set(form.item_ids.data or []),
+        who=eligibility.describe(event.eligibility), sources=SOURCES,
+        cancel_form=CancelForm(),
+    )
+
+
+@bp.route("/events/<int:event_id>")
+@login_required
+def event_detail(event_id):
+    event = _visible_event_or_404(event_id)
+    return _render_detail(event, RegisterForm())
+
+
+@bp.route("/events/<int:event_id>/register", methods=["GET", "POST"])
+@login_required
+def register(event_id):
+    event = _visible_event_or_404(event_id)
+    if request.method == "GET":  # a reload of a refused form, or a copied address
+        return redirect(url_for(".event_detail", event_id=event_id))
+    form = RegisterForm()
+    if not form.validate_on_submit():
+        return _render_detail(event, form)
+    try:
+        registration = service.register(current_user._get_current_object(), event.id,
+                                        item_ids=form.item_ids.data)
+    except DomainError as exc:
+        if exc.field == "items":
+            form.item_ids.errors = [exc.message]
+            return _render_detail(event, form)
+        # A double tap lands here with 「已经报过名了」: not an error for the member.
+        flash(exc.message, "info" if exc.code == "already_registered" else "error")
+        return redirect(url_for(".event_detail", event_id=event_id))
+    if registration.status == "waitlisted":
+        flash(f"已进入候补，第 {service.waitlist_position(registration)} 位", "warning")
+    elif registration.status == "pending":
+        flash("已提交，等待审核", "info")
+    else:
+        flash("报名成功", "success")
+    return redirect(url_for(".event_detail", event_id=event_id))
+
+
+@bp.route("/registrations/<int:registration_id>/cancel", methods=["POST"])
+@login_required
+def cancel(registration_id):
+    registration = _own_registration(registration_id)
+    event_id = registration.event_id
+    CancelForm()  # the CSRF token is checked for every POST by CSRFProtect
+    try:
+        service.cancel(current_user._get_current_object(), registration.id)
+    except DomainError as exc:
+        flash(exc.message, "error")
+    else:
+        flash("已取消报名", "success")
+    return redirect(url_for(".event_detail", event_id=event_id))
+
+
+# ------------------------------------------------------------------- my events
+
+@bp.route("/my/events")
+@login_required
+def my_events():
+    registrations = service.my_registrations(current_user)
+    _load_items(registrations)
+    latest = list(_latest_per_event(registrations).values())
+    now = utcnow()
+    upcoming, past, dropped = [], [], []
+    for registration in latest:
+        event = registration.event
+        if event.status == "draft":
+            continue
+        if not registration.is_active or event.status == "cancelled":
+            dropped.append(registration)  # cancelled, rejected, or the event was cancelled
+        elif event.ends_at is None or event.ends_at >= now:
+            upcoming.append(registration)
+        else:
+            past.append(registration)
+    upcoming.sort(key=lambda r: (r.event.starts_at or now, r.id))
+    for group in (past, dropped):
+        group.sort(key=lambda r: (r.event.starts_at or now, r.id), reverse=True)
+    positions = {r.id: service.waitlist_position(r) for r in upcoming if r.status == "waitlisted"}
+    return render_template("registration/my_events.html", upcoming=upcoming, past=past,
+                           dropped=dropped, positions=positions)
+
+
+def _load_items(registrations):
+    """The chosen items' rows in one query, so registration.items[n].item needs none."""
+    ids = {ri.item_id for r in registrations for ri in r.items}
+    if ids:
+        db.session.scalars(db.select(EventItem).where(EventItem.id.in_(ids))).all()
+
+
+# ----------------------------------------------------------------------- leave
+
+@bp.route("/registrations/<int:registration_id>/leave", methods=["GET", "POST"])
+@login_required
+def leave(registration_id):
+    registration = _own_registration(registration_id)
+    event = registration.event
+    form = LeaveForm()
+    alert = None
+    open_leaves = [lv for lv in registration.leaves if lv.status != "rejected"]
+    covered = {lv.session_id for lv in open_leaves}
+    sessions_left = [s for s in event.sessions if s.id not in covered]
+    allowed = registration.status == "confirmed" and event.status != "cancelled"
+    can_request = allowed and None not in covered and bool(sessions_left)
+    if not allowed:
+        alert = (message_for("event_cancelled") if event.status == "cancelled"
+                 else message_for("leave_not_allowed"))
+    if len(event.sessions) == 1 and request.method == "GET":
+        form.session.data = "all"
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                service.request_leave(current_user._get_current_object(), registration.id,
+                                      form.session_id(), form.reason.data)
+            except DomainError as exc:
+                target = {"session_id": form.session, "reason": form.reason}.get(exc.field)
+                if target is not None:
+                    target.errors = [*target.errors, exc.message]
+                else:
+                    alert = exc.message
+            else:
+                flash("请假申请已提交，等待审批", "success")
+                return redirect(url_for(".event_detail", event_id=event.id))
+    return render_template("registration/leave.html", registration=registration, event=event,
+                           form=form, alert=alert, can_request=can_request,
+                           sessions_left=sessions_left, any_open=bool(open_leaves))
+
+
+# --------------------------------------------------------------------- home
+
+def home_activities(member, now=None, promoted_days=7):
+    """The 「我的活动」 block of the home page: what is coming, and news since last time.
+
+    upcoming: active registrations of events not over yet (soonest first);
+    promoted: moved up from the waitlist in the last ``promoted_days`` days;
+    cancelled: events cancelled by the organizer that the member had registered for.
+    """
+    now = now or utcnow()
+    registrations = service.my_registrations(member)
+    latest = _latest_per_event(registrations).values()
+    upcoming, promoted, cancelled = [], [], []
+    for registration in latest:
+        event = registration.event
+        ends = event.ends_at
+        if event.status == "draft" or (ends is not None and ends < now):
+            continue
+        if event.status == "cancelled":
+            if registration.status in ACTIVE_STATUSES:
+                cancelled.append(registration)
+            continue
+        if not registration.is_active:
+            continue
+        upcoming.append(registration)
+        if registration.promoted_at and registration.promoted_at >= now - timedelta(days=promoted_days):
+            promoted.append(registration)
+    upcoming.sort(key=lambda r: (r.event.starts_at or now, r.id))
+    positions = {r.id: service.waitlist_position(r) for r in upcoming if r.status == "waitlisted"}
+    return {"upcoming": upcoming, "promoted": promoted, "cancelled": cancelled,
+            "positions": positions}
