@@ -81,5 +81,10 @@ def load_config(instance_path, env=None):
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,
         "WTF_CSRF_TIME_LIMIT": None,  # a form left open on a phone all morning still submits
+        # Check-in opens this long before a session starts and closes this long after it ends.
+        "CHECKIN_OPENS_MINUTES": int(env.get("CHECKIN_OPENS_MINUTES", "60")),
+        "CHECKIN_CLOSES_MINUTES": int(env.get("CHECKIN_CLOSES_MINUTES", "60")),
+        # Self check-in QR: a new code every this many seconds (the previous one still works).
+        "SELF_CHECKIN_PERIOD": int(env.get("SELF_CHECKIN_PERIOD", "15")),
         "TESTING": app_env == "testing",
     }

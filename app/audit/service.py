@@ -35,6 +35,11 @@ ACTION_LABELS = {
     "leave.approve": "批准请假",
     "leave.reject": "不批准请假",
     "team.save": "组建队伍",
+    "registration.walk_in": "现场列席登记",
+    "checkin.manual": "手工签到",
+    "checkin.backfill": "补录签到",
+    "scanner_link.create": "创建扫码授权链接",
+    "scanner_link.revoke": "撤销扫码授权链接",
 }
 
 

@@ -24,6 +24,8 @@ class Event(db.Model):
     approval_required = db.Column(db.Boolean, nullable=False, default=False)
     # 每人限报N项 for contests and sports meets; None = no limit.
     item_limit = db.Column(db.Integer)
+    # 列席: staff may check in people not on the list; counted apart from 应到.
+    allow_walk_in = db.Column(db.Boolean, nullable=False, default=False, server_default=sa.false())
     # 结业: attended hours / total hours must reach this ratio.
     completion_ratio = db.Column(db.Float, nullable=False, default=0.75)
     # Who may register; see events.eligibility. Empty = every active member.

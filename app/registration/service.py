@@ -26,25 +26,30 @@ from .models import Leave, Registration, RegistrationItem, Team, TeamMember
 # ----------------------------------------------------------------- counts
 
 def holding_count(event_id):
-    """Places taken: pending and confirmed registrations (invited included)."""
+    """Places taken: pending and confirmed registrations (invited included; 列席
+    walk-ins take no place)."""
     return db.session.scalar(
         db.select(sa.func.count(Registration.id)).where(
-            Registration.event_id == event_id, Registration.status.in_(HOLDING_STATUSES))
+            Registration.event_id == event_id, Registration.status.in_(HOLDING_STATUSES),
+            Registration.source != "walk_in")
     )
 
 
 def status_counts(event_ids):
-    """{event_id: {status: count}} for many events in one query."""
+    """{event_id: {status: count}} for many events in one query; 列席 walk-ins are
+    counted apart under "walk_in"."""
     out = {event_id: {} for event_id in event_ids}
     if not event_ids:
         return out
     rows = db.session.execute(
-        db.select(Registration.event_id, Registration.status, sa.func.count(Registration.id))
+        db.select(Registration.event_id, Registration.status, Registration.source,
+                  sa.func.count(Registration.id))
         .where(Registration.event_id.in_(event_ids))
-        .group_by(Registration.event_id, Registration.status)
+        .group_by(Registration.event_id, Registration.status, Registration.source)
     )
-    for event_id, status, count in rows:
-        out[event_id][status] = count
+    for event_id, status, source, count in rows:
+        key = "walk_in" if source == "walk_in" else status
+        out[event_id][key] = out[event_id].get(key, 0) + count
     return out
 
 

@@ -1,0 +1,454 @@
+"""Check-in rules. perform_checkin() is the only writer of Checkin rows: the scanner,
+the ticket page, self check-in, manual check-in and back-fill all go through it.
+
+Ordered checks, each with a stable code (messages in app/errors.py):
+unknown_ticket, wrong_event, not_confirmed, on_leave, not_open, closed,
+already_checked_in (answered as a duplicate with the first time), not_checked_in
+(an exit without an entry), expired_code (self check-in with an old slot code).
+The registration row is locked while deciding; a repeated nonce returns the
+first answer and writes nothing.
+"""
+import hashlib
+import hmac
+import re
+import secrets
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.exc import IntegrityError
+
+from app.audit.service import record
+from app.errors import DomainError, message_for
+from app.events.models import Event, EventSession
+from app.extensions import db
+from app.org.models import Branch, Member
+from app.registration.models import Leave, Registration
+from app.timeutil import format_local, utcnow
+from app.txn import lock, write_transaction
+
+from .constants import TICKET_ALPHABET, TICKET_LENGTH
+from .models import Checkin, ScannerLink, Ticket
+
+OK, DUPLICATE, REFUSED = "ok", "duplicate", "refused"
+
+
+@dataclass
+class ScanResult:
+    result: str  # ok / duplicate / refused
+    code: str | None = None
+    message: str = ""
+    member: dict | None = None
+    at: object = None  # when this scan was recorded
+    first_at: object = None  # the first successful scan of this kind, for duplicates
+    registration_id: int | None = None
+    late: bool = False
+    extra: dict = field(default_factory=dict)
+
+    def as_json(self):
+        return {
+            "result": self.result, "code": self.code, "message": self.message,
+            "member": self.member,
+            "at": self.at.isoformat() if self.at else None,
+            "first_at": self.first_at.isoformat() if self.first_at else None,
+        }
+
+
+# ---------------------------------------------------------------- tickets
+
+_CODE_IN_URL = re.compile(r"/t/([A-Za-z0-9]+)/?(?:[?#].*)?$")
+
+
+def new_ticket_code():
+    return "".join(secrets.choice(TICKET_ALPHABET) for _ in range(TICKET_LENGTH))
+
+
+def ticket_for(registration):
+    """The registration's ticket, made on first use (confirmed registrations only)."""
+    if registration.status != "confirmed":
+        return None
+    ticket = db.session.scalar(db.select(Ticket).filter_by(registration_id=registration.id))
+    if ticket is not None:
+        return ticket
+    for _ in range(5):
+        ticket = Ticket(registration_id=registration.id, code=new_ticket_code())
+        db.session.add(ticket)
+        try:
+            db.session.commit()
+            return ticket
+        except IntegrityError:  # another request made it first, or a code collided
+            db.session.rollback()
+            ticket = db.session.scalar(db.select(Ticket).filter_by(registration_id=registration.id))
+            if ticket is not None:
+                return ticket
+    raise RuntimeError("could not allocate a ticket code")
+
+
+def parse_ticket_code(scanned):
+    """A ticket code from what a scanner read: the code itself or a ticket URL.
+    Look-alikes typed by hand (O for 0 ...) are mapped; returns None for garbage."""
+    text = (scanned or "").strip()
+    match = _CODE_IN_URL.search(text)
+    if match:
+        text = match.group(1)
+    text = text.upper().replace(" ", "").replace("-", "")
+    text = text.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+    if len(text) != TICKET_LENGTH or any(ch not in TICKET_ALPHABET for ch in text):
+        return None
+    return text
+
+
+def ticket_url(code):
+    return f"{current_app.config['PUBLIC_BASE_URL']}/t/{code}"
+
+
+# ------------------------------------------------------------- the window
+
+def checkin_window(session):
+    """(opens, closes): check-in opens before the start and closes after the end."""
+    config = current_app.config
+    opens = session.starts_at - timedelta(minutes=config["CHECKIN_OPENS_MINUTES"])
+    closes = session.ends_at + timedelta(minutes=config["CHECKIN_CLOSES_MINUTES"])
+    return opens, closes
+
+
+def _on_leave(registration_id, session_id):
+    return db.session.scalar(
+        db.select(Leave.id).where(
+            Leave.registration_id == registration_id, Leave.status == "approved",
+            sa.or_(Leave.session_id.is_(None), Leave.session_id == session_id)).limit(1)
+    ) is not None
+
+
+def _first_ok(registration_id, session_id, kind):
+    return db.session.scalar(
+        db.select(Checkin).where(
+            Checkin.registration_id == registration_id, Checkin.session_id == session_id,
+            Checkin.kind == kind, Checkin.result == OK).order_by(Checkin.at, Checkin.id).limit(1)
+    )
+
+
+def _member_json(registration):
+    if registration is None:
+        return None
+    return {"name": registration.member.name, "branch": registration.branch.name}
+
+
+def _answer(row):
+    """The ScanResult a stored Checkin row stands for (used again for a repeated nonce)."""
+    registration = row.registration
+    first = None
+    if row.result == DUPLICATE and registration is not None:
+        earlier = _first_ok(registration.id, row.session_id, row.kind)
+        first = earlier.at if earlier else None
+    params = {"first": format_local(first, "%H:%M") if first else ""}
+    if row.result == OK:
+        message = message_for("checkout_ok" if row.kind == "exit" else
+                              ("checkin_ok_late" if row.late else "checkin_ok"))
+    else:
+        message = message_for(row.code, **params)
+    return ScanResult(row.result, row.code, message, _member_json(registration), row.at, first,
+                      registration.id if registration else None, row.late)
+
+
+# --------------------------------------------------------- perform_checkin
+
+def perform_checkin(session_id, *, kind="entry", method, code=None, registration_id=None,
+                    nonce=None, operator=None, scanner_link=None, device="", reason="",
+                    now=None):
+    """Record one check-in (kind "entry") or check-out ("exit") and say how it went.
+
+    Identify the person by ``code`` (a ticket code or ticket URL) or ``registration_id``
+    (self check-in, manual, back-fill). Back-fill skips the time window. Returns a
+    ScanResult; refusals are answers too (result "refused"), and every call writes
+    exactly one Checkin row unless its ``nonce`` was seen before.
+    """
+    if kind not in ("entry", "exit"):
+        raise DomainError("bad_request")
+    nonce = (nonce or "").strip()[:64] or None
+    if nonce:
+        seen = db.session.scalar(db.select(Checkin).filter_by(nonce=nonce))
+        if seen is not None:
+            return _answer(seen)
+    try:
+        with write_transaction():
+            session = db.session.get(EventSession, session_id)
+            if session is None:
+                raise DomainError("not_found")
+            now = now or utcnow()
+            row = Checkin(session_id=session.id, kind=kind, method=method, at=now,
+                          operator_id=getattr(operator, "id", None),
+                          scanner_link_id=getattr(scanner_link, "id", None),
+                          device=(device or "")[:120], nonce=nonce, reason=(reason or "")[:200],
+                          scanned=(code or "")[:200])
+            registration, refusal = _identify(session, code, registration_id)
+            if registration is not None:
+                registration = lock(Registration, registration.id)
+                row.registration_id = registration.id
+            if refusal is None:
+                refusal = _check(session, registration, kind, method, now)
+            if refusal is None and kind == "entry":
+                earlier = _first_ok(registration.id, session.id, "entry")
+                if earlier is not None:
+                    refusal = "already_checked_in"
+            if refusal is None and kind == "exit":
+                if _first_ok(registration.id, session.id, "entry") is None:
+                    refusal = "not_checked_in"
+                elif _first_ok(registration.id, session.id, "exit") is not None:
+                    refusal = "already_checked_out"
+            if refusal is None:
+                row.result = OK
+                row.late = kind == "entry" and now > session.starts_at + timedelta(
+                    minutes=session.grace_minutes)
+            elif refusal in ("already_checked_in", "already_checked_out"):
+                row.result, row.code = DUPLICATE, refusal
+            else:
+                row.result, row.code = REFUSED, refusal
+            db.session.add(row)
+            db.session.flush()
+            if method in ("manual", "backfill"):
+                record(operator, f"checkin.{method}", row, session_id=session.id,
+                       registration_id=row.registration_id, kind=kind, result=row.result,
+                       reason=row.reason)
+            answer = _answer(row)
+    except IntegrityError:
+        # The same nonce arrived twice at once: the first one's answer stands.
+        seen = db.session.scalar(db.select(Checkin).filter_by(nonce=nonce)) if nonce else None
+        if seen is None:
+            raise
+        return _answer(seen)
+    return answer
+
+
+def _identify(session, code, registration_id):
+    """(registration, refusal code) for the person being checked in."""
+    if registration_id is not None:
+        registration = db.session.get(Registration, registration_id)
+        if registration is None:
+            return None, "unknown_ticket"
+    else:
+        parsed = parse_ticket_code(code)
+        ticket = parsed and db.session.scalar(db.select(Ticket).filter_by(code=parsed))
+        if not ticket:
+            return None, "unknown_ticket"
+        registration = ticket.registration
+    if registration.event_id != session.event_id:
+        return registration, "wrong_event"
+    return registration, None
+
+
+def _check(session, registration, kind, method, now):
+    if registration.status != "confirmed":
+        return "not_confirmed"
+    if kind == "entry" and _on_leave(registration.id, session.id):
+        return "on_leave"
+    if method == "backfill":
+        return None
+    opens, closes = checkin_window(session)
+    if now < opens:
+        return "not_open"
+    if now > closes:
+        return "closed"
+    return None
+
+
+# ---------------------------------------------------- rotating slot codes
+
+def _slot(now_ts, period):
+    return int(now_ts // period)
+
+
+def slot_code(session_id, slot):
+    key = current_app.config["SECRET_KEY"].encode()
+    digest = hmac.new(key, f"self-checkin:{session_id}:{slot}".encode(), hashlib.sha256).digest()
+    return "".join(TICKET_ALPHABET[b % len(TICKET_ALPHABET)] for b in digest[:8])
+
+
+def current_slot_code(session_id, now_ts=None):
+    """The code to show now, and seconds until it changes."""
+    period = current_app.config["SELF_CHECKIN_PERIOD"]
+    now_ts = time.time() if now_ts is None else now_ts
+    slot = _slot(now_ts, period)
+    return slot_code(session_id, slot), period - (now_ts - slot * period)
+
+
+def slot_code_valid(session_id, code, now_ts=None):
+    """The current and the previous slot are accepted (a code is good for 15–30 s)."""
+    period = current_app.config["SELF_CHECKIN_PERIOD"]
+    now_ts = time.time() if now_ts is None else now_ts
+    slot = _slot(now_ts, period)
+    code = (code or "").upper()
+    return any(hmac.compare_digest(slot_code(session_id, s), code) for s in (slot, slot - 1))
+
+
+def self_checkin(member, session_id, code, kind="entry", now=None, now_ts=None):
+    """A member who opened the rotating QR's URL checks themself in (or out)."""
+    session = db.session.get(EventSession, session_id)
+    if session is None:
+        raise DomainError("not_found")
+    registration = db.session.scalar(
+        db.select(Registration).where(
+            Registration.event_id == session.event_id, Registration.member_id == member.id,
+            Registration.status.in_(("confirmed", "pending", "waitlisted")))
+    )
+    if not slot_code_valid(session_id, code, now_ts):
+        return _refuse_without_row("expired_code", registration)
+    if registration is None:
+        return _refuse_without_row("not_registered", None)
+    return perform_checkin(session_id, kind=kind, method="self_scan",
+                           registration_id=registration.id, operator=member, now=now)
+
+
+def _refuse_without_row(code, registration):
+    return ScanResult(REFUSED, code, message_for(code), _member_json(registration))
+
+
+# ------------------------------------------------------------ summaries
+
+def _expected_filter(event_id):
+    return sa.and_(Registration.event_id == event_id, Registration.status == "confirmed",
+                   Registration.source != "walk_in")
+
+
+def session_summary(session):
+    """应到/实到/请假/缺席/迟到/列席 for one session, in total and per branch
+    (the branch kept on each registration), by DESIGN §3."""
+    entries = (db.select(Checkin.registration_id, sa.func.min(Checkin.at).label("first_at"),
+                         sa.func.max(sa.case((Checkin.late, 1), else_=0)).label("late"))
+               .where(Checkin.session_id == session.id, Checkin.kind == "entry",
+                      Checkin.result == OK)
+               .group_by(Checkin.registration_id).subquery())
+    leave = (db.select(Leave.registration_id)
+             .where(Leave.status == "approved",
+                    sa.or_(Leave.session_id.is_(None), Leave.session_id == session.id))
+             .distinct().subquery())
+    present = entries.c.registration_id.is_not(None)
+    on_leave = sa.and_(leave.c.registration_id.is_not(None), entries.c.registration_id.is_(None))
+    rows = db.session.execute(
+        db.select(
+            Branch.id, Branch.name, Registration.source,
+            sa.func.count(Registration.id),
+            sa.func.sum(sa.case((present, 1), else_=0)),
+            sa.func.sum(sa.case((on_leave, 1), else_=0)),
+            sa.func.sum(sa.case((sa.and_(present, entries.c.late == 1), 1), else_=0)),
+        )
+        .select_from(Registration)
+        .join(Branch, Branch.id == Registration.branch_id)
+        .outerjoin(entries, entries.c.registration_id == Registration.id)
+        .outerjoin(leave, leave.c.registration_id == Registration.id)
+        .where(Registration.event_id == session.event_id, Registration.status == "confirmed")
+        .group_by(Branch.id, Branch.name, Branch.path, Registration.source)
+        .order_by(Branch.path)
+    ).all()
+    total = {"expected": 0, "present": 0, "on_leave": 0, "absent": 0, "late": 0, "walk_in": 0}
+    by_branch = {}
+    for branch_id, name, source, count, n_present, n_leave, n_late in rows:
+        n_present, n_leave, n_late = int(n_present or 0), int(n_leave or 0), int(n_late or 0)
+        if source == "walk_in":
+            total["walk_in"] += n_present
+            continue
+        row = by_branch.setdefault(branch_id, {"branch": name, "expected": 0, "present": 0,
+                                               "on_leave": 0, "absent": 0})
+        row["expected"] += count
+        row["present"] += n_present
+        row["on_leave"] += n_leave
+        row["absent"] = row["expected"] - row["on_leave"] - row["present"]
+        total["expected"] += count
+        total["present"] += n_present
+        total["on_leave"] += n_leave
+        total["late"] += n_late
+    total["absent"] = total["expected"] - total["on_leave"] - total["present"]
+    base = total["expected"] - total["on_leave"]
+    total["rate"] = round(total["present"] / base, 4) if base else None
+    total["by_branch"] = list(by_branch.values())
+    return total
+
+
+def attended(registration_id):
+    """Ids of the sessions a registration counts as attended for 学时: a successful entry,
+    and a successful exit too where the session requires check-out."""
+    rows = db.session.execute(
+        db.select(Checkin.session_id, Checkin.kind, EventSession.checkout_required)
+        .join(EventSession, EventSession.id == Checkin.session_id)
+        .where(Checkin.registration_id == registration_id, Checkin.result == OK)
+    ).all()
+    entered = {sid for sid, kind, _ in rows if kind == "entry"}
+    exited = {sid for sid, kind, _ in rows if kind == "exit"}
+    required = {sid for sid, _, needs in rows if needs}
+    return {sid for sid in entered if sid not in required or sid in exited}
+
+
+def hours(registration):
+    """学时 earned in one registration's event."""
+    done = attended(registration.id)
+    return sum(s.credit_hours for s in registration.event.sessions if s.id in done)
+
+
+# ------------------------------------------------------------ walk-ins
+
+def walk_in(operator, session_id, member_id, nonce=None, device="", now=None):
+    """Check in someone not on the list as 列席 (if the event allows it)."""
+    session = db.session.get(EventSession, session_id)
+    member = db.session.get(Member, member_id)
+    if session is None or member is None:
+        raise DomainError("not_found")
+    event = session.event
+    if not event.allow_walk_in:
+        raise DomainError("walk_in_not_allowed")
+    with write_transaction():
+        lock(Event, event.id)
+        registration = db.session.scalar(
+            db.select(Registration).where(
+                Registration.event_id == event.id, Registration.member_id == member.id,
+                Registration.status.in_(("pending", "confirmed", "waitlisted"))))
+        if registration is None:
+            registration = Registration(event_id=event.id, member_id=member.id,
+                                        status="confirmed", source="walk_in",
+                                        branch_id=member.branch_id,
+                                        registered_by_id=getattr(operator, "id", None))
+            db.session.add(registration)
+            db.session.flush()
+            record(operator, "registration.walk_in", registration, event_id=event.id,
+                   member_id=member.id)
+        elif registration.status != "confirmed":
+            registration.status = "confirmed"
+    return perform_checkin(session_id, method="manual", registration_id=registration.id,
+                           operator=operator, nonce=nonce, device=device, now=now)
+
+
+# --------------------------------------------------------- scanner links
+
+def _hash_token(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_scanner_link(actor, event, label, hours_valid=12, now=None):
+    """A link a volunteer's phone opens to scan for this event; returns (link, token)."""
+    now = now or utcnow()
+    token = secrets.token_urlsafe(18)
+    link = ScannerLink(event_id=event.id, token_hash=_hash_token(token),
+                       label=(label or "").strip()[:100] or "签到志愿者",
+                       created_by_id=actor.id, created_at=now,
+                       expires_at=now + timedelta(hours=hours_valid))
+    db.session.add(link)
+    db.session.flush()
+    record(actor, "scanner_link.create", link, event_id=event.id, label=link.label,
+           expires_at=link.expires_at.isoformat())
+    db.session.commit()
+    return link, token
+
+
+def scanner_link_for(token, now=None):
+    """The valid link for ``token``, or raise scanner_link_invalid."""
+    link = db.session.scalar(db.select(ScannerLink).filter_by(token_hash=_hash_token(token or "")))
+    if link is None or not link.is_valid(now or utcnow()):
+        raise DomainError("scanner_link_invalid")
+    return link
+
+
+def revoke_scanner_link(actor, link, now=None):
+    link.revoked_at = now or utcnow()
+    record(actor, "scanner_link.revoke", link, event_id=link.event_id)
+    db.session.commit()
