@@ -92,6 +92,7 @@ def _init_login(app):
 
 
 def _register_blueprints(app):
+    from .api.views import bp as api_bp
     from .auth.views import bp as auth_bp
     from .events.views import bp as events_manage_bp
     from .home.views import bp as home_bp
@@ -101,6 +102,7 @@ def _register_blueprints(app):
     from .registration.manage_views import bp as registration_admin_bp
 
     app.register_blueprint(auth_bp)
+    app.register_blueprint(api_bp)
     app.register_blueprint(org_bp)
     app.register_blueprint(roster_bp)
     app.register_blueprint(home_bp)
