@@ -76,10 +76,12 @@ def gunicorn(database_url, workers=4, threads=4):
         "RATELIMIT_ENABLED": "false",
     }
     command = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads",
-               str(threads), "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
+               str(threads), "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--error-logfile", "-",
                "--timeout", "120", "wsgi:app"]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT)
+    log_path = ROOT / "test-output" / "gunicorn.log"  # the server's errors, when a test fails
+    log_path.parent.mkdir(exist_ok=True)
+    log = open(log_path, "wb")
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -89,8 +91,7 @@ def gunicorn(database_url, workers=4, threads=4):
                 break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    output = process.stdout.read().decode() if process.stdout else ""
-                    raise RuntimeError(f"gunicorn did not start:\n{output}") from None
+                    raise RuntimeError(f"gunicorn did not start:\n{log_path.read_text()}") from None
                 time.sleep(0.2)
         yield base
     finally:
@@ -99,3 +100,4 @@ def gunicorn(database_url, workers=4, threads=4):
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+        log.close()
