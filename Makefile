@@ -9,7 +9,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test setup db bench bench-quick browser clean
+.PHONY: run test lint setup db bench bench-quick browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,7 +36,10 @@ run: db
 browser:
 	@bash scripts/ensure-browser.sh
 
-test: $(VENV)/.dev browser
+lint: $(VENV)/.dev
+	$(BIN)/ruff check app tests bench wsgi.py
+
+test: $(VENV)/.dev browser lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.dev

@@ -98,6 +98,18 @@ MESSAGES = {
     "scanner_link_invalid": "扫码授权链接已失效或已撤销，请向组织者索取新的链接。",
     "backfill_reason_required": "请填写补录原因，例如「根据纸质签到表补录」。",
     "bad_request": "请求内容不完整，请刷新页面后重试。",
+    # check-in: the scanner page, the JSON API and scanner links
+    "login_required": "登录已过期，请重新登录后再操作。",
+    "csrf_invalid": "页面已过期，请刷新页面后重试。",
+    "api_bad_json": "请求内容格式不对（应为 JSON），请刷新页面后重试。",
+    "api_bad_field": "请求中的「{field}」有误：{why}",
+    "method_not_allowed": "操作方式不对，请通过页面上的按钮进行操作。",
+    "too_many_requests": "操作太频繁，请稍等一会儿再试。",
+    "server_error": "系统暂时无法完成这个操作，请稍后再试。",
+    "scanner_link_other_event": "这个扫码授权只能用于「{event}」的签到。",
+    "checkin_event_cancelled": "活动已取消，不能签到。",
+    "scanner_link_hours_range": "有效时长请填 1 到 72 之间的整数（小时）。",
+    "ticket_code_required": "请输入票码。",
     # registration
     "registration_not_open": "活动尚未开始报名，报名时间：{opens}。",
     "registration_closed": "报名已截止。",

@@ -11,13 +11,13 @@ import threading
 
 import pytest
 import sqlalchemy as sa
+from flask import has_app_context
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from werkzeug.serving import make_server
 
 from app import create_app
 from app.extensions import db
-from flask import has_app_context
-from flask.testing import FlaskClient
 
 from .factories import Factory
 

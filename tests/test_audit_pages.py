@@ -7,7 +7,6 @@ import sqlalchemy as sa
 
 from app.audit.service import record
 from app.extensions import db
-from app.org import service
 from app.org.models import Branch, ImportBatch, Member
 
 
@@ -53,7 +52,6 @@ def counted_queries():
 
 
 def test_audit_page_lists_staff_actions_in_chinese(admin_client, org):
-    admin = org["admin"]
     # Every action through the pages, so each must have left its row.
     admin_client.post("/admin/branches/new", data={
         "name": "第二党支部", "kind": "branch", "parent_id": org["top"].id})

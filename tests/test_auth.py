@@ -22,7 +22,7 @@ def test_wrong_password_and_unknown_phone_get_the_same_answer(client, factory):
 
 
 def test_full_width_phone_with_spaces_logs_in(client, factory):
-    member = factory.member(phone="13812345678")
+    factory.member(phone="13812345678")
     response = post_login(client, "１３８ １２３４ ５６７８", factory.password)
     assert response.status_code == 302
     assert client.get("/").status_code == 200

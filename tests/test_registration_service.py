@@ -238,7 +238,7 @@ def test_leave_request_and_decisions(org, factory):
     assert codes(service.decide_leave, organizer, leave.id, False) == "leave_not_pending"
     second_leave = service.request_leave(member, reg.id, second.id, "培训冲突")
     service.decide_leave(organizer, second_leave.id, False, "请调整工作安排")
-    statuses = sorted(l.status for l in db.session.get(Registration, reg.id).leaves)
+    statuses = sorted(leave.status for leave in db.session.get(Registration, reg.id).leaves)
     assert statuses == ["approved", "rejected"]
 
 
@@ -257,7 +257,7 @@ def test_mandatory_list_invites_everyone_matching(org, factory):
     staff = people(factory, one, 2, rank="一级科员")
     event = make_event(organizer, kind="warning_education", capacity=2)
     waiting = service.register(staff[0], event.id, now=NOW)
-    pending_section = service.register(section[0], event.id, now=NOW)
+    service.register(section[0], event.id, now=NOW)
     spec = {"rank_levels": ["section"], "branch_ids": [one.id, two.id]}
     preview = service.invitation_preview(event, spec)
     assert (preview["matched"], preview["confirmed"]) == (5, 1)

@@ -4,10 +4,9 @@ from datetime import date, timedelta
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
-
-from app.errors import DomainError
 import sqlalchemy as sa
 
+from app.errors import DomainError
 from app.events import service as events
 from app.events.models import Event
 from app.extensions import db

@@ -357,7 +357,7 @@ def test_merged_header_is_refused_naming_the_missing_columns(org):
 
 def test_missing_columns_are_named(org):
     header = [h for h in HEADER if h not in ("职级", "角色")]
-    rows = [[v for h, v in zip(HEADER, person()) if h in header]]
+    rows = [[v for h, v in zip(HEADER, person(), strict=True) if h in header]]
     error = refused(csv_file(rows, header=header), "a.csv")
     assert error.code == "import_bad_header"
     assert "缺少 职级、角色" in error.message

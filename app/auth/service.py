@@ -10,14 +10,13 @@ from app.errors import DomainError
 from app.extensions import db
 from app.org.models import Member
 from app.org.normalize import normalize_phone
-from app.timeutil import utcnow
-
 from app.org.passwords import (
     check_member_password,
     hash_password,
     initial_password,
     validate_new_password,
 )
+from app.timeutil import utcnow
 
 
 def authenticate(phone, password, now=None):

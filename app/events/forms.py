@@ -10,11 +10,9 @@ import math
 import re
 from datetime import datetime, timezone
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     SelectChoice,
@@ -23,11 +21,11 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.meta import DefaultMeta
 from wtforms.validators import DataRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.errors import DomainError, message_for
+from app.forms import ChineseForm, ChineseRowForm
 from app.org.constants import DEVELOPMENT_STAGES, GENDERS, POLITICAL_STATUSES, RANK_LEVELS
 from app.timeutil import local_zone, to_local
 
@@ -136,25 +134,6 @@ class _Reader:
 
 
 # -------------------------------------------------------------- base forms
-
-class _ChineseMeta:
-    locales = ("zh",)
-
-    def get_translations(self, form):
-        return DefaultMeta.get_translations(self, form)
-
-
-class ChineseForm(FlaskForm):
-    class Meta(_ChineseMeta):
-        pass
-
-
-class ChineseRowForm(Form):
-    """One repeated row (a session, an item): no CSRF token of its own."""
-
-    class Meta(_ChineseMeta):
-        pass
-
 
 def choices(pairs):
     """(value, label) pairs as WTForms select choices."""

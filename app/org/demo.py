@@ -54,7 +54,7 @@ DEMO_ACCOUNTS = [
 
 
 def _weighted(rng, pairs):
-    values, weights = zip(*pairs)
+    values, weights = zip(*pairs, strict=True)
     return rng.choices(values, weights=weights)[0]
 
 

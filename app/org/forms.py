@@ -1,8 +1,8 @@
 """Forms of the branch, member and audit pages. Rules live in service.py; these parse."""
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectChoice, SelectField, StringField
-from wtforms.meta import DefaultMeta
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from app.forms import ChineseForm
 
 from .constants import BRANCH_KINDS, DEVELOPMENT_STAGES, GENDERS, POLITICAL_STATUSES, RANKS, ROLES
 from .normalize import normalize_phone, parse_birth_date
@@ -19,16 +19,6 @@ def optional_int(value):
 def options(pairs):
     """(value, label[, render_kw]) tuples as WTForms select choices."""
     return [SelectChoice(*pair) for pair in pairs]
-
-
-class ChineseForm(FlaskForm):
-    """WTForms' own messages (such as 「不是有效的选择」) in Chinese, without Flask-Babel."""
-
-    class Meta:
-        locales = ("zh",)
-
-        def get_translations(self, form):
-            return DefaultMeta.get_translations(self, form)
 
 
 class SearchForm(ChineseForm):

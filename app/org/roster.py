@@ -18,9 +18,9 @@ per-member salt (see passwords.py), so 20,000 rows take seconds, not minutes.
 """
 import csv
 import io
+import itertools
 import re
 import secrets
-import itertools
 import warnings
 from collections import Counter, defaultdict
 from contextlib import contextmanager
@@ -920,7 +920,7 @@ def template_xlsx():
     sheet.title = TEMPLATE_SHEET
     red = PatternFill("solid", fgColor="B71C1C")
     sheet.append([header for _, header in COLUMNS])
-    for column, (name, header) in enumerate(COLUMNS, start=1):
+    for column, (name, _header) in enumerate(COLUMNS, start=1):
         cell = sheet.cell(row=1, column=column)
         cell.font = Font(bold=True, color="FFFFFF" if name in REQUIRED else "000000")
         if name in REQUIRED:

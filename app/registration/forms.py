@@ -4,12 +4,12 @@ Choices are not validated against a list here: a tampered value (an item of
 another event, a session of another event) goes to the service, which refuses
 it with a Chinese message and writes nothing.
 """
-from flask_wtf import FlaskForm
 from wtforms import Field, RadioField, TextAreaField
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import HiddenInput
 
 from app.errors import message_for
+from app.forms import ChineseForm
 
 
 class IdListField(Field):
@@ -35,17 +35,17 @@ class IdListField(Field):
         self.data = list(value or [])
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(ChineseForm):
     """One tap for most events; ticked items (比赛项目) for contests and sports meets."""
 
     item_ids = IdListField("报名项目")
 
 
-class CancelForm(FlaskForm):
+class CancelForm(ChineseForm):
     """A button: the CSRF token is the whole form."""
 
 
-class LeaveForm(FlaskForm):
+class LeaveForm(ChineseForm):
     session = RadioField("请假场次", choices=[], validate_choice=False,
                          validators=[DataRequired("请选择请假的场次。")])
     reason = TextAreaField("请假原因", validators=[

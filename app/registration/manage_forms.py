@@ -2,7 +2,8 @@
 from wtforms import HiddenField, IntegerField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import AnyOf, Length, Optional
 
-from app.org.forms import ChineseForm, SearchForm, optional_int, options
+from app.forms import ChineseForm
+from app.org.forms import SearchForm, optional_int, options
 
 from .constants import REGISTRATION_STATUSES
 

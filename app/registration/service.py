@@ -22,7 +22,6 @@ from app.txn import lock, write_transaction
 from .constants import ACTIVE_STATUSES, HOLDING_STATUSES, REGISTRATION_STATUSES
 from .models import Leave, Registration, RegistrationItem, Team, TeamMember
 
-
 # ----------------------------------------------------------------- counts
 
 def holding_count(event_id):
