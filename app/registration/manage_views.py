@@ -6,9 +6,7 @@ the registrations of their own branch subtree (the branch kept on the
 registration), for events they manage and published events of the organisations
 above them. Members get 403.
 Each view parses, authorizes, calls one service function and renders; every
-change goes through registration.service, which writes the audit log. A few
-read-only queries the service does not offer yet sit at the end of this module,
-each limited to the actor's scope.
+change goes through registration.service, which writes the audit log.
 """
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
@@ -24,7 +22,7 @@ from app.org.service import branch_choices, search_members
 from app.timeutil import utcnow
 
 from . import export, service
-from .constants import ACTIVE_STATUSES, REGISTRATION_STATUSES, STATUS_BADGES
+from .constants import REGISTRATION_STATUSES, STATUS_BADGES
 from .manage_forms import (
     ActionForm,
     LeaveDecisionForm,
@@ -34,7 +32,7 @@ from .manage_forms import (
     RejectForm,
     TeamForm,
 )
-from .models import Leave, Registration, RegistrationItem, Team, TeamMember
+from .models import Registration, Team
 
 bp = Blueprint("registration_admin", __name__, url_prefix="/manage")
 
@@ -111,8 +109,8 @@ def index():
     scope = _scope(current_user)
     return render_template(
         "registration/manage/index.html", pagination=pagination,
-        pending=_pending_registrations(ids, scope), leaves=_pending_leaves(ids, scope),
-        leaves_total=_pending_leave_total(scope), can_manage=can_manage)
+        pending=service.pending_counts(ids, scope), leaves=service.pending_leave_counts(ids, scope),
+        leaves_total=service.pending_leave_total(scope), can_manage=can_manage)
 
 
 # ------------------------------------------------------------- registrants
@@ -132,7 +130,7 @@ def _registrants_page(event, form, row_error=None, status=200):
     pagination = db.paginate(
         service.registrants(event.id, scope_branch=scope, **filters),
         page=form.page_number(), per_page=PER_PAGE, error_out=False)
-    counts = _status_counts(event.id, scope, filters["branch_id"], filters["item_id"])
+    counts = service.scoped_status_counts(event.id, scope, filters["branch_id"], filters["item_id"])
     return render_template(
         "registration/manage/registrants.html", event=event, form=form, pagination=pagination,
         counts=counts, total=sum(counts.values()), statuses=REGISTRATION_STATUSES,
@@ -256,7 +254,7 @@ def proxy(event_id):
     members = search_members(
         current_user, q=search.value("q") or "", branch_id=search.value("branch_id"),
         status="active", page=request.args.get("page", 1, type=int), per_page=PROXY_PER_PAGE)
-    existing = _active_registrations(event.id, [m.id for m in members.items])
+    existing = service.active_registrations(event.id, [m.id for m in members.items])
     reasons = {m.id: service.ineligibility(event, m)
                for m in members.items if m.id not in existing}
     chosen_items = set(form.item_ids.data or []) if form.is_submitted() else set()
@@ -294,8 +292,8 @@ def _register_each(event, member_ids, item_ids):
 def leaves():
     scope = _scope(current_user)
     return render_template(
-        "registration/manage/leaves.html", pending=_leaves(scope, pending=True),
-        decided=_leaves(scope, pending=False, limit=30), form=LeaveDecisionForm(formdata=None))
+        "registration/manage/leaves.html", pending=service.leaves_for(scope, pending=True),
+        decided=service.leaves_for(scope, pending=False, limit=30), form=LeaveDecisionForm(formdata=None))
 
 
 @bp.post("/leaves/<int:leave_id>/decide")
@@ -366,8 +364,8 @@ def teams(event_id):
         if editing is not None:
             form = TeamForm(formdata=None, name=editing.name)
     branch = db.session.get(Branch, branch_id) if branch_id else None
-    candidates = _team_candidates(event, item, branch) if branch is not None else []
-    existing = _teams(item, scope)
+    candidates = service.team_candidates(event, item, branch) if branch is not None else []
+    existing = service.teams_of(item, scope)
     taken = {m.registration_id: team.name for team in existing for m in team.members
              if m.active and (editing is None or team.id != editing.id)}
     return render_template(
@@ -394,97 +392,3 @@ def _team_target(item, team_id, branch_id, scope):
     if scope is not None and not team.branch.is_in_subtree_of(scope):
         abort(403)
     return team, team.branch_id
-
-
-# --------------------------------------------------------------- queries
-# Reads the registration service does not offer yet; each is one query.
-
-def _status_counts(event_id, scope, branch_id=None, item_id=None):
-    """{status: count} of an event's registrations in scope and filters (not the status filter)."""
-    query = (db.select(Registration.status, sa.func.count(Registration.id))
-             .join(Registration.branch).where(Registration.event_id == event_id)
-             .group_by(Registration.status))
-    if scope is not None:
-        query = query.where(scope.subtree_filter())
-    if branch_id:
-        branch = db.session.get(Branch, branch_id)
-        if branch is not None:
-            query = query.where(branch.subtree_filter())
-    if item_id:
-        query = query.where(Registration.id.in_(
-            db.select(RegistrationItem.registration_id).where(
-                RegistrationItem.item_id == item_id, RegistrationItem.active.is_(True))))
-    return dict(db.session.execute(query).all())
-
-
-def _active_registrations(event_id, member_ids):
-    if not member_ids:
-        return {}
-    rows = db.session.scalars(db.select(Registration).where(
-        Registration.event_id == event_id, Registration.member_id.in_(member_ids),
-        Registration.status.in_(ACTIVE_STATUSES)))
-    return {r.member_id: r for r in rows}
-
-
-def _pending_registrations(event_ids, scope):
-    query = (db.select(Registration.event_id, sa.func.count(Registration.id))
-             .join(Registration.branch)
-             .where(Registration.event_id.in_(event_ids), Registration.status == "pending")
-             .group_by(Registration.event_id))
-    if scope is not None:
-        query = query.where(scope.subtree_filter())
-    return dict(db.session.execute(query).all()) if event_ids else {}
-
-
-def _leave_scope(query, scope):
-    query = query.join(Leave.registration).join(Registration.branch)
-    return query.where(scope.subtree_filter()) if scope is not None else query
-
-
-def _pending_leaves(event_ids, scope):
-    if not event_ids:
-        return {}
-    query = _leave_scope(db.select(Registration.event_id, sa.func.count(Leave.id)), scope)
-    query = query.where(Leave.status == "pending", Registration.event_id.in_(event_ids))
-    return dict(db.session.execute(query.group_by(Registration.event_id)).all())
-
-
-def _pending_leave_total(scope):
-    query = _leave_scope(db.select(sa.func.count(Leave.id)).select_from(Leave), scope)
-    return db.session.scalar(query.where(Leave.status == "pending"))
-
-
-def _leaves(scope, pending, limit=300):
-    """Leave requests the actor may decide (can_decide_leave's rule, as a query)."""
-    query = _leave_scope(db.select(Leave), scope).options(
-        sa.orm.contains_eager(Leave.registration).contains_eager(Registration.branch),
-        sa.orm.contains_eager(Leave.registration).selectinload(Registration.member),
-        sa.orm.contains_eager(Leave.registration).selectinload(Registration.event),
-        sa.orm.selectinload(Leave.session),
-        sa.orm.selectinload(Leave.decided_by))
-    if pending:
-        query = query.where(Leave.status == "pending").order_by(Leave.created_at, Leave.id)
-    else:
-        query = query.where(Leave.status != "pending").order_by(
-            Leave.decided_at.desc(), Leave.id.desc())
-    return db.session.scalars(query.limit(limit)).all()
-
-
-def _team_candidates(event, item, branch):
-    """Confirmed registrations of ``branch``'s subtree that chose the team item."""
-    return db.session.scalars(
-        service.registrants(event.id, status="confirmed", item_id=item.id, scope_branch=branch)
-    ).all()
-
-
-def _teams(item, scope):
-    """Active teams of a team item with their active members, within the actor's scope."""
-    query = (db.select(Team).join(Team.branch)
-             .where(Team.item_id == item.id, Team.active.is_(True))
-             .options(sa.orm.contains_eager(Team.branch),
-                      sa.orm.selectinload(Team.members).selectinload(TeamMember.registration)
-                      .selectinload(Registration.member))
-             .order_by(Branch.path, Team.id))
-    if scope is not None:
-        query = query.where(scope.subtree_filter())
-    return db.session.scalars(query).all()

@@ -571,15 +571,9 @@ def save_team(actor, item_id, branch_id, name, registration_ids, team_id=None):
 
 # ---------------------------------------------------------------- queries
 
-def registrants(event_id, status=None, branch_id=None, item_id=None, scope_branch=None):
-    """A select of an event's registrations with member and branch, filtered."""
-    query = (db.select(Registration).join(Registration.member).join(Registration.branch)
-             .where(Registration.event_id == event_id)
-             .options(sa.orm.contains_eager(Registration.member),
-                      sa.orm.contains_eager(Registration.branch),
-                      sa.orm.selectinload(Registration.items)))
-    if status in REGISTRATION_STATUSES:
-        query = query.where(Registration.status == status)
+def _registrant_filters(query, event_id, branch_id=None, item_id=None, scope_branch=None):
+    """Filters shared by the registrant list and its counts (the query joins Branch)."""
+    query = query.where(Registration.event_id == event_id)
     if scope_branch is not None:
         query = query.where(scope_branch.subtree_filter())
     if branch_id:
@@ -590,7 +584,105 @@ def registrants(event_id, status=None, branch_id=None, item_id=None, scope_branc
         query = query.where(Registration.id.in_(
             db.select(RegistrationItem.registration_id).where(
                 RegistrationItem.item_id == item_id, RegistrationItem.active.is_(True))))
+    return query
+
+
+def registrants(event_id, status=None, branch_id=None, item_id=None, scope_branch=None):
+    """A select of an event's registrations with member and branch, filtered."""
+    query = (db.select(Registration).join(Registration.member).join(Registration.branch)
+             .options(sa.orm.contains_eager(Registration.member),
+                      sa.orm.contains_eager(Registration.branch),
+                      sa.orm.selectinload(Registration.items)))
+    query = _registrant_filters(query, event_id, branch_id, item_id, scope_branch)
+    if status in REGISTRATION_STATUSES:
+        query = query.where(Registration.status == status)
     return query.order_by(Branch.path, Registration.created_at, Registration.id)
+
+
+def scoped_status_counts(event_id, scope_branch, branch_id=None, item_id=None):
+    """{status: count} of the registrations registrants() would list, whatever the status."""
+    query = (db.select(Registration.status, sa.func.count(Registration.id))
+             .join(Registration.branch).group_by(Registration.status))
+    query = _registrant_filters(query, event_id, branch_id, item_id, scope_branch)
+    return dict(db.session.execute(query).all())
+
+
+def active_registrations(event_id, member_ids):
+    """{member_id: active Registration} for these members in one event."""
+    if not member_ids:
+        return {}
+    rows = db.session.scalars(db.select(Registration).where(
+        Registration.event_id == event_id, Registration.member_id.in_(member_ids),
+        Registration.status.in_(ACTIVE_STATUSES)))
+    return {r.member_id: r for r in rows}
+
+
+def pending_counts(event_ids, scope_branch):
+    """{event_id: registrations awaiting approval} within the scope."""
+    if not event_ids:
+        return {}
+    query = (db.select(Registration.event_id, sa.func.count(Registration.id))
+             .join(Registration.branch)
+             .where(Registration.event_id.in_(event_ids), Registration.status == "pending")
+             .group_by(Registration.event_id))
+    if scope_branch is not None:
+        query = query.where(scope_branch.subtree_filter())
+    return dict(db.session.execute(query).all())
+
+
+def _leave_scope(query, scope_branch):
+    query = query.join(Leave.registration).join(Registration.branch)
+    return query.where(scope_branch.subtree_filter()) if scope_branch is not None else query
+
+
+def pending_leave_counts(event_ids, scope_branch):
+    """{event_id: leave requests awaiting a decision} within the scope."""
+    if not event_ids:
+        return {}
+    query = _leave_scope(db.select(Registration.event_id, sa.func.count(Leave.id)), scope_branch)
+    query = query.where(Leave.status == "pending", Registration.event_id.in_(event_ids))
+    return dict(db.session.execute(query.group_by(Registration.event_id)).all())
+
+
+def pending_leave_total(scope_branch):
+    query = _leave_scope(db.select(sa.func.count(Leave.id)).select_from(Leave), scope_branch)
+    return db.session.scalar(query.where(Leave.status == "pending"))
+
+
+def leaves_for(scope_branch, pending, limit=300):
+    """Leave requests a scope may decide (can_decide_leave's rule as a query): pending
+    ones oldest first, or decided ones newest first."""
+    query = _leave_scope(db.select(Leave), scope_branch).options(
+        sa.orm.contains_eager(Leave.registration).contains_eager(Registration.branch),
+        sa.orm.contains_eager(Leave.registration).selectinload(Registration.member),
+        sa.orm.contains_eager(Leave.registration).selectinload(Registration.event),
+        sa.orm.selectinload(Leave.session),
+        sa.orm.selectinload(Leave.decided_by))
+    if pending:
+        query = query.where(Leave.status == "pending").order_by(Leave.created_at, Leave.id)
+    else:
+        query = query.where(Leave.status != "pending").order_by(
+            Leave.decided_at.desc(), Leave.id.desc())
+    return db.session.scalars(query.limit(limit)).all()
+
+
+def team_candidates(event, item, branch):
+    """Confirmed registrations of ``branch``'s subtree that chose the team item."""
+    return db.session.scalars(
+        registrants(event.id, status="confirmed", item_id=item.id, scope_branch=branch)).all()
+
+
+def teams_of(item, scope_branch):
+    """Active teams of a team item with their active members, within the scope."""
+    query = (db.select(Team).join(Team.branch)
+             .where(Team.item_id == item.id, Team.active.is_(True))
+             .options(sa.orm.contains_eager(Team.branch),
+                      sa.orm.selectinload(Team.members).selectinload(TeamMember.registration)
+                      .selectinload(Registration.member))
+             .order_by(Branch.path, Team.id))
+    if scope_branch is not None:
+        query = query.where(scope_branch.subtree_filter())
+    return db.session.scalars(query).all()
 
 
 def my_registrations(member):
