@@ -25,6 +25,8 @@ MESSAGES = {
     "branch_has_active_children": "「{name}」还有 {count} 个未停用的下级组织，请先停用或移走下级组织。",
     "branch_parent_inactive": "上级组织「{name}」已停用，不能在其下新建或移入组织。",
     "branch_parent_required": "党支部和党总支必须选择上级组织。",
+    "branch_kind_has_children": "「{name}」下面还有组织，不能改为党支部。",
+    "branch_parent_is_branch": "「{name}」是党支部，下面不能再设组织，请选择党委或党总支作为上级。",
     "branch_inactive": "「{name}」已停用。",
     "branch_name_required": "请输入组织名称。",
     # members
@@ -98,6 +100,11 @@ MESSAGES = {
     "scanner_link_invalid": "扫码授权链接已失效或已撤销，请向组织者索取新的链接。",
     "backfill_reason_required": "请填写补录原因，例如「根据纸质签到表补录」。",
     "bad_request": "请求内容不完整，请刷新页面后重试。",
+    # on-site pages (tickets, self check-in screen, back-fill, walk-ins)
+    "ticket_not_available": "只有报名成功（已确认）的活动才有电子票。",
+    "backfill_none_selected": "请至少勾选一位要补录的人员。",
+    "walk_in_query_short": "请输入姓名，或手机号中连续的 4 位以上数字。",
+    "checkout_not_required": "本场不要求签退，没有签退二维码。",
     # check-in: the scanner page, the JSON API and scanner links
     "login_required": "登录已过期，请重新登录后再操作。",
     "csrf_invalid": "页面已过期，请刷新页面后重试。",

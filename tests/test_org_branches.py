@@ -256,3 +256,26 @@ def test_branch_pages_are_for_admins_only(org, factory, login, client, role):
 def test_branch_pages_need_login(client, org):
     response = client.get("/admin/branches")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_nothing_can_be_placed_under_a_party_branch(factory):
+    from app.errors import DomainError
+    from app.org import service
+
+    committee = factory.branch(name="机关党委", kind="committee")
+    branch = factory.branch(name="第一党支部", parent=committee)
+    admin = factory.member(branch=committee, role="admin")
+    with pytest.raises(DomainError) as caught:
+        service.create_branch(admin, "第一党小组", "branch", branch.id)
+    assert caught.value.code == "branch_parent_is_branch"
+    other = factory.branch(name="第二党支部", parent=committee)
+    with pytest.raises(DomainError):
+        service.move_branch(admin, other, branch.id)
+    from app.extensions import db
+
+    general = factory.branch(name="党总支", kind="general_branch", parent=committee)
+    factory.branch(name="总支下第一支部", parent=general)
+    db.session.refresh(general)
+    with pytest.raises(DomainError) as caught:
+        service.update_branch(admin, general, "党总支", "branch", 0)
+    assert caught.value.code == "branch_kind_has_children"

@@ -62,6 +62,8 @@ def _check_parent(kind, parent):
         raise DomainError("branch_parent_required", field="parent_id")
     if parent is not None and not parent.active:
         raise DomainError("branch_parent_inactive", field="parent_id", name=parent.name)
+    if parent is not None and parent.kind == "branch":
+        raise DomainError("branch_parent_is_branch", field="parent_id", name=parent.name)
 
 
 def _clean_branch_fields(name, kind, sort_order):
@@ -101,6 +103,8 @@ def update_branch(actor, branch, name, kind, sort_order):
     begin_write()
     if branch.parent is None and kind != "committee":
         raise DomainError("branch_parent_required", field="kind")
+    if kind == "branch" and branch.children:
+        raise DomainError("branch_kind_has_children", field="kind", name=branch.name)
     if _sibling_named(branch.parent_id, name, exclude_id=branch.id):
         raise DomainError("branch_name_taken", field="name", name=name)
     changes = _diff(branch, {"name": name, "kind": kind, "sort_order": sort_order})
