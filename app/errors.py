@@ -80,6 +80,7 @@ MESSAGES = {
     "event_already_cancelled": "活动已经取消。",
     "event_scope": "只能为本支部及下级组织发布活动。",
     "session_has_records": "「{title}」已有请假或签到记录，不能删除。",
+    "team_quota_full": "「{name}」每个支部最多 {quota} 支队伍，本支部已经组满。",
     "item_has_registrations": "「{name}」已有人报名过（含已取消的报名），不能删除。",
     # check-in (perform_checkin codes first, in the order they are checked)
     "unknown_ticket": "无法识别的票码，请核对后重试。",

@@ -86,6 +86,6 @@ def make_contest(factory_or_actor, *, items=None, kind="sports", **fields):
     """A sports meet (or ``kind="contest"``) with items; default 100米, 跳远 and a 拔河 team item."""
     if items is None:
         items = item_rows("100米", "跳远") + [
-            {"name": "拔河", "is_team": True, "team_min": 8, "team_max": 10, "branch_quota": 1}]
+            {"name": "拔河", "is_team": True, "team_min": 8, "team_max": 10, "branch_quota": 10}]
     fields.setdefault("title", "测试运动会")
     return make_event(factory_or_actor, kind=kind, items=items, **fields)

@@ -53,24 +53,31 @@ def counted_queries():
 
 def test_audit_page_lists_staff_actions_in_chinese(admin_client, org):
     # Every action through the pages, so each must have left its row.
-    admin_client.post("/admin/branches/new", data={
-        "name": "第二党支部", "kind": "branch", "parent_id": org["top"].id})
-    admin_client.post(f"/admin/branches/{org['first'].id}", data={
+    def post(url, data=None):
+        response = admin_client.post(url, data=data or {})
+        assert response.status_code == 302, (url, page(response))
+
+    post("/admin/branches/new", {"name": "第二党支部", "kind": "branch", "parent_id": org["top"].id})
+    post("/admin/branches/new", {"name": "机关党总支", "kind": "general_branch",
+                                 "parent_id": org["top"].id})
+    post(f"/admin/branches/{org['first'].id}", {
         "name": "第一党支部（机关）", "kind": "branch", "sort_order": "2"})
     second = db.session.scalar(db.select(Branch.id).filter_by(name="第二党支部"))
-    admin_client.post(f"/admin/branches/{second}/move", data={"parent_id": org["first"].id})
-    admin_client.post(f"/admin/branches/{second}/deactivate")
-    admin_client.post(f"/admin/branches/{second}/reactivate")
+    general = db.session.scalar(db.select(Branch.id).filter_by(name="机关党总支"))
+    post(f"/admin/branches/{second}/move", {"parent_id": general})
+    post(f"/admin/branches/{second}/deactivate")
+    post(f"/admin/branches/{second}/reactivate")
     form = {"name": "王小明", "phone": "13712345678", "gender": "", "birth_date": "",
             "branch_id": org["first"].id, "unit": "", "position": "", "rank": "",
             "political_status": "01", "development_stage": "", "role": "member"}
-    admin_client.post("/admin/members/new", data=form)
+    created = admin_client.post("/admin/members/new", data=form)  # answers with the password page
+    assert created.status_code == 200 and "初始密码" in page(created)
     member = db.session.scalar(db.select(Member).filter_by(name="王小明"))
-    admin_client.post(f"/admin/members/{member.id}/edit", data={
+    post(f"/admin/members/{member.id}/edit", {
         **form, "branch_id": org["top"].id, "political_status": "02", "role": "secretary"})
-    admin_client.post(f"/admin/members/{member.id}/reset-password")
-    admin_client.post(f"/admin/members/{member.id}/deactivate")
-    admin_client.post(f"/admin/members/{member.id}/reactivate")
+    admin_client.post(f"/admin/members/{member.id}/reset-password")  # answers with the page
+    post(f"/admin/members/{member.id}/deactivate")
+    post(f"/admin/members/{member.id}/reactivate")
 
     html = page(admin_client.get("/admin/audit"))
 

@@ -314,3 +314,41 @@ def test_secretary_scope_follows_the_branch_kept_on_the_registration(org, factor
     assert codes(service.cancel, sec_one, reg.id, now=NOW) == "forbidden"
     service.cancel(sec_two, reg.id, now=NOW)
     assert db.session.get(Registration, reg.id).status == "cancelled"
+
+
+def test_a_team_items_branch_quota_counts_teams(org, factory):
+    committee, one, two, organizer = org
+    event = make_event(organizer, kind="sports", items=[
+        {"name": "拔河", "is_team": True, "team_min": 2, "team_max": 2, "branch_quota": 1}])
+    tug = event.items[0]
+    secretary = factory.member(branch=one, role="secretary")
+    regs = [service.register(m, event.id, item_ids=[tug.id], now=NOW) for m in people(factory, one, 4)]
+    service.save_team(secretary, tug.id, one.id, "一队", [r.id for r in regs[:2]])
+    assert codes(service.save_team, secretary, tug.id, one.id, "二队",
+                 [r.id for r in regs[2:]]) == "team_quota_full"
+
+
+def test_staff_own_invited_registration_follows_member_rules(org, factory):
+    committee, one, two, organizer = org
+    event = make_event(organizer)
+    service.invite(organizer, event.id, {"branch_ids": [committee.id]})
+    own = service.active_registration(event.id, organizer.id)
+    assert codes(service.cancel, organizer, own.id, now=NOW) == "cannot_cancel_invited"
+
+
+def test_no_leave_for_a_cancelled_event(org, factory):
+    *_, organizer = org
+    event = make_event(organizer)
+    member = factory.member(branch=org[1])
+    reg = service.register(member, event.id, now=NOW)
+    events.cancel_event(organizer, event, "改期")
+    assert codes(service.request_leave, member, reg.id, None, "有事") == "event_cancelled"
+
+
+def test_a_cancelled_draft_never_shows_to_members(org, factory):
+    *_, organizer = org
+    draft = make_event(organizer, publish=False)
+    events.cancel_event(organizer, draft, "不办了")
+    assert draft.id not in [e.id for e in events.listed_events()]
+    with pytest.raises(DomainError):
+        events.get_visible_event(draft.id)

@@ -272,7 +272,7 @@ class ItemRow(ChineseRowForm):
     is_team = SelectField("个人/团体", choices=choices([("0", "个人项目"), ("1", "团体项目")]),
                           default="0")
     capacity = StringField("总名额")
-    branch_quota = StringField("每个支部名额")
+    branch_quota = StringField("每个支部名额（团体项目按队计）")
     team_min = StringField("每队最少人数")
     team_max = StringField("每队最多人数")
     gender = SelectField("性别", choices=choices(GENDER_PAIRS), default="")

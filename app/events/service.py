@@ -6,6 +6,7 @@ from app.extensions import db
 from app.org.models import Branch
 from app.org.scope import can_see_branch, sees_all_branches
 from app.timeutil import format_local, to_local, utcnow
+from app.txn import lock, write_transaction
 
 from . import eligibility
 from .constants import EVENT_KINDS
@@ -39,9 +40,10 @@ def get_event(event_id):
 
 
 def get_visible_event(event_id):
-    """An event a member may see: published, closed or cancelled (never a draft)."""
+    """An event a member may see: one that was published (a draft, even a cancelled one,
+    never shows)."""
     event = db.session.get(Event, event_id)
-    if event is None or event.status == "draft":
+    if event is None or event.published_at is None:
         raise DomainError("event_not_found")
     return event
 
@@ -129,10 +131,10 @@ def create_event(actor, data, sessions, items=(), spec=None):
     event.sessions = [EventSession(**{k: s[k] for k in SESSION_FIELDS if k in s}) for s in sessions]
     event.items = [EventItem(**{k: i[k] for k in ITEM_FIELDS if k in i}, sort_order=n)
                    for n, i in enumerate(items)]
-    db.session.add(event)
-    db.session.flush()
-    record(actor, "event.create", event, title=event.title, kind=event.kind)
-    db.session.commit()
+    with write_transaction():
+        db.session.add(event)
+        db.session.flush()
+        record(actor, "event.create", event, title=event.title, kind=event.kind)
     return event
 
 
@@ -181,31 +183,38 @@ def _sync_children(current, wanted, model, fields):
 
 
 def publish_event(actor, event):
-    if event.status != "draft":
-        raise DomainError("event_not_draft")
-    event.status = "published"
-    event.published_at = utcnow()
-    record(actor, "event.publish", event)
-    db.session.commit()
+    with write_transaction():
+        event = lock(Event, event.id)
+        if event.status != "draft":
+            raise DomainError("event_not_draft")
+        event.status = "published"
+        event.published_at = utcnow()
+        record(actor, "event.publish", event)
+    return event
 
 
 def close_event(actor, event):
     """Stop registration early (报名截止); the event itself still takes place."""
-    if event.status != "published":
-        raise DomainError("event_cannot_close", status=event.status_label)
-    event.status = "closed"
-    record(actor, "event.close", event)
-    db.session.commit()
+    with write_transaction():
+        event = lock(Event, event.id)
+        if event.status != "published":
+            raise DomainError("event_cannot_close", status=event.status_label)
+        event.status = "closed"
+        record(actor, "event.close", event)
+    return event
 
 
 def cancel_event(actor, event, reason):
-    """Cancel the event. Registrations keep their status; members see the event as cancelled."""
-    if event.status == "cancelled":
-        raise DomainError("event_already_cancelled")
-    event.status = "cancelled"
-    event.cancel_reason = (reason or "").strip()[:200]
-    record(actor, "event.cancel", event, reason=event.cancel_reason)
-    db.session.commit()
+    """Cancel the event. Registrations keep their status; members see the event as cancelled
+    (a draft nobody saw stays out of their lists, see get_visible_event)."""
+    with write_transaction():
+        event = lock(Event, event.id)
+        if event.status == "cancelled":
+            raise DomainError("event_already_cancelled")
+        event.status = "cancelled"
+        event.cancel_reason = (reason or "").strip()[:200]
+        record(actor, "event.cancel", event, reason=event.cancel_reason)
+    return event
 
 
 # ---------------------------------------------------------------- queries
@@ -224,7 +233,7 @@ def manageable_events(actor, status=None, kind=None):
 
 def listed_events(kind=None):
     """Events members see in the list: published or closed, upcoming or recent, newest first."""
-    query = db.select(Event).where(Event.status.in_(("published", "closed", "cancelled")))
+    query = db.select(Event).where(Event.published_at.is_not(None))
     if kind:
         query = query.where(Event.kind == kind)
     return db.session.scalars(query.order_by(Event.id.desc())).all()

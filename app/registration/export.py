@@ -15,6 +15,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from app.audit.service import record
 from app.extensions import db
+from app.txn import write_transaction
 from app.org.scope import can_see_full_phone
 from app.timeutil import to_local
 
@@ -114,9 +115,9 @@ def build_workbook(actor, event, filters=None):
 def export_registrants(actor, event, filters=None):
     """Build the export and log who took which list: (bytes, filename, row count)."""
     data, count = build_workbook(actor, event, filters)
-    record(actor, "registration.export", event, rows=count,
-           filters={k: v for k, v in (filters or {}).items() if v})
-    db.session.commit()
+    with write_transaction():
+        record(actor, "registration.export", event, rows=count,
+               filters={k: v for k, v in (filters or {}).items() if v})
     return data, filename_for(event), count
 
 

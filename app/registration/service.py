@@ -151,7 +151,9 @@ def _check_items(event, member, item_ids):
             raise DomainError("item_not_eligible", field="items", name=item.name, reason=found[0])
         if item.capacity is not None and _item_count(item.id) >= item.capacity:
             raise DomainError("item_full", field="items", name=item.name)
-        if item.branch_quota is not None and _item_count(item.id, member.branch_id) >= item.branch_quota:
+        # For a team item the quota counts teams per branch (checked in save_team), not people.
+        if not item.is_team and item.branch_quota is not None \
+                and _item_count(item.id, member.branch_id) >= item.branch_quota:
             raise DomainError("item_quota_full", field="items", name=item.name, quota=item.branch_quota)
     return chosen
 
@@ -266,7 +268,9 @@ def cancel_refusal(actor, registration, event, now):
     not theirs to drop (it counts as 应到; they ask for leave). Staff who manage the
     event, and the member's secretary, may cancel at any time.
     """
-    staff = can_manage(actor, event) or _secretary_of(actor, registration)
+    # Staff rights are for other people's registrations: their own follow the member rules.
+    staff = registration.member_id != actor.id and (
+        can_manage(actor, event) or _secretary_of(actor, registration))
     if registration.member_id != actor.id and not staff:
         return "forbidden"
     if not registration.is_active:
@@ -364,7 +368,11 @@ def edit_event(actor, event_id, data, sessions, items=(), spec=None):
                 if item_in_use(row.id):
                     raise DomainError("item_has_registrations", field="items", name=row.name)
                 event.items.remove(row)
-        db.session.flush()
+        try:
+            db.session.flush()
+        except IntegrityError:
+            # a removed session or item is still referenced (check-ins, history)
+            raise DomainError("rows_in_use") from None
         promoted = promote_waitlist(event)
         record(actor, "event.update", event, changes=changes, removed=len(removed),
                promoted=len(promoted))
@@ -453,6 +461,8 @@ def request_leave(actor, registration_id, session_id, reason, now=None):
         if registration.member_id != actor.id and not (
                 can_manage(actor, event) or _secretary_of(actor, registration)):
             raise DomainError("forbidden")
+        if event.status == "cancelled":
+            raise DomainError("event_cancelled")
         if registration.status != "confirmed":
             raise DomainError("leave_not_allowed")
         if session_id is not None and session_id not in {s.id for s in event.sessions}:
@@ -549,6 +559,10 @@ def save_team(actor, item_id, branch_id, name, registration_ids, team_id=None):
         if len(registrations) != len(registration_ids):
             raise DomainError("not_found")
         if team is None:
+            teams = db.session.scalar(db.select(sa.func.count(Team.id)).where(
+                Team.item_id == item.id, Team.branch_id == branch.id, Team.active.is_(True)))
+            if item.branch_quota is not None and teams >= item.branch_quota:
+                raise DomainError("team_quota_full", name=item.name, quota=item.branch_quota)
             team = Team(item=item, branch=branch, name=name.strip() or branch.name,
                         created_by_id=actor.id)
             db.session.add(team)
