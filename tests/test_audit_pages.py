@@ -83,12 +83,13 @@ def test_audit_page_lists_staff_actions_in_chinese(admin_client, org):
 
     assert labels(html) == [
         "启用人员", "停用人员", "重置密码", "修改人员", "新增人员",
-        "启用组织", "停用组织", "移动组织", "修改组织", "新建组织",
+        "启用组织", "停用组织", "移动组织", "修改组织", "新建组织", "新建组织",
     ]
     listed = rows(html)
     assert all("管理员" in row for row in listed)  # the actor
     assert listed[3].startswith("修改人员：王小明")
     assert listed[-1].startswith("新建组织：第二党支部")
+    assert listed[-2].startswith("新建组织：机关党总支")
     text = " ".join(listed)
     assert "所在组织：第一党支部(机关) → 机关党委" in text
     assert "角色：党员/职工 → 支部书记" in text
