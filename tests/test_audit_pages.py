@@ -96,7 +96,7 @@ def test_audit_page_lists_staff_actions_in_chinese(admin_client, org):
     assert "政治面貌：中共党员 → 中共预备党员" in text
     assert "名称：第一党支部 → 第一党支部(机关)" in text
     assert "排序：0 → 2" in text
-    assert "上级组织：机关党委 → 第一党支部(机关)" in text
+    assert "上级组织：机关党委 → 机关党总支" in text
     assert "类型：党支部" in text  # the new branch's details
     assert re.search(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}", html)  # local time
 
