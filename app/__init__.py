@@ -8,7 +8,9 @@ from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DataError
 
+from . import web
 from .config import load_config
 from .extensions import csrf, db, limiter, login_manager, migrate
 
@@ -32,6 +34,7 @@ def create_app(config=None):
 
     from . import models  # noqa: F401  (registers every table)
 
+    web.install(app)  # before the blueprints: their <int:...> routes use the bounded converter
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
     csrf.init_app(app)
@@ -94,12 +97,14 @@ def _init_login(app):
 def _register_blueprints(app):
     from .api.views import bp as api_bp
     from .auth.views import bp as auth_bp
+    from .checkin.onsite_views import bp as onsite_bp
+    from .checkin.views import bp as checkin_bp
     from .events.views import bp as events_manage_bp
     from .home.views import bp as home_bp
     from .org.roster_views import bp as roster_bp
     from .org.views import bp as org_bp
-    from .registration.views import bp as registration_bp
     from .registration.manage_views import bp as registration_admin_bp
+    from .registration.views import bp as registration_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(api_bp)
@@ -109,6 +114,8 @@ def _register_blueprints(app):
     app.register_blueprint(events_manage_bp)
     app.register_blueprint(registration_bp)
     app.register_blueprint(registration_admin_bp)
+    app.register_blueprint(onsite_bp)
+    app.register_blueprint(checkin_bp)
 
 
 def _register_error_pages(app):
@@ -143,6 +150,13 @@ def _register_error_pages(app):
     @app.errorhandler(429)
     def too_many(error):
         return page(429, "操作太频繁", "短时间内尝试次数太多，请稍等一分钟后再试。")
+
+    @app.errorhandler(OverflowError)
+    @app.errorhandler(DataError)
+    def out_of_range(error):
+        # A number too large for the database slipped past the forms: refuse it plainly.
+        db.session.rollback()
+        return page(400, "请求有误", "填写的数字或日期超出了范围，请检查后重试。")
 
     @app.errorhandler(500)
     def server_error(error):

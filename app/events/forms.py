@@ -51,6 +51,8 @@ def parse_local_datetime(text):
     if not match:
         raise ValueError(text)
     year, month, day, hour, minute = (int(part) for part in match.groups()[:5])
+    if not 2000 <= year <= 2100:
+        raise ValueError(text)
     local = datetime(year, month, day, hour, minute, tzinfo=local_zone())
     return local.astimezone(timezone.utc)
 
@@ -75,7 +77,7 @@ def _int(field, code="whole_number_invalid", **params):
     value = _ascii(field.data)
     if not value:
         return None
-    if not re.fullmatch(r"[-+]?\d+", value):
+    if not re.fullmatch(r"[-+]?\d{1,9}", value):  # nine digits: far above any real count
         raise _Bad(message_for(code, **params))
     return int(value)
 

@@ -4,6 +4,7 @@ from wtforms.validators import AnyOf, Length, Optional
 
 from app.forms import ChineseForm
 from app.org.forms import SearchForm, optional_int, options
+from app.web import MAX_ID
 
 from .constants import REGISTRATION_STATUSES
 
@@ -13,9 +14,11 @@ def _int_list(values):
     out = []
     for value in values or []:
         try:
-            out.append(int(value))
+            number = int(value)
         except (TypeError, ValueError):
             continue
+        if 0 < number <= MAX_ID:
+            out.append(number)
     return out
 
 
@@ -59,7 +62,7 @@ class RegistrantFilterForm(SearchForm):
 
     def page_number(self):
         page = self.value("page")
-        return page if page and page > 0 else 1
+        return page if page and 0 < page <= 100_000 else 1
 
     def query_args(self, page=True, status=True):
         """Non-empty filters for url_for (links, redirects, hidden fields)."""
