@@ -167,6 +167,15 @@ def _register_template_helpers(app):
     app.jinja_env.filters["localtime"] = format_local
     app.jinja_env.globals["ROLES"] = ROLES
 
+    @app.template_global()
+    def shown_phone(member):
+        """The phone as the current user may see it (full for admins and oneself)."""
+        from flask_login import current_user
+
+        from .org.scope import shown_phone as shown
+
+        return shown(current_user, member)
+
     @app.context_processor
     def inject():
         return {"org_name": app.config["ORG_NAME"]}

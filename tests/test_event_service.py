@@ -199,8 +199,8 @@ def test_apply_changes_updates_adds_and_reports_left_out_rows(org):
         {"title": "加一课", "starts_at": later(72), "ends_at": later(74), "credit_hours": 2},
     ]
     changes, removed = events.apply_changes(event, data, rows, [], {"gender": "F"})
-    assert changes["title"] == "新名称" and changes["capacity"] == 30
-    assert changes["eligibility"] == {"gender": "F"}
+    assert changes["title"] == ["测试培训班", "新名称"] and changes["capacity"][1] == 30
+    assert changes["eligibility"] == [{}, {"gender": "F"}]
     assert removed == [second]
     assert first.title == "开班式" and len(event.sessions) == 3
     db.session.rollback()  # apply_changes never commits
@@ -219,7 +219,7 @@ def test_edit_through_registration_keeps_session_ids_and_audits(org):
     event = db.session.get(Event, event.id)
     assert [s.id for s in event.sessions] == ids and event.title == "改名"
     (entry,) = audit("event.update")
-    assert entry.details["changes"] == {"title": "改名"}
+    assert entry.details["changes"] == {"title": ["测试培训班", "改名"]}
 
 
 def test_a_cancelled_event_cannot_be_edited(org):

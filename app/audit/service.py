@@ -36,6 +36,7 @@ ACTION_LABELS = {
     "leave.reject": "不批准请假",
     "team.save": "组建队伍",
     "registration.walk_in": "现场列席登记",
+    "registration.invite": "指定参加",
     "checkin.manual": "手工签到",
     "checkin.backfill": "补录签到",
     "scanner_link.create": "创建扫码授权链接",

@@ -27,7 +27,7 @@ ITEM_FIELDS = ("name", "is_team", "capacity", "branch_quota", "team_min", "team_
 
 def can_manage(actor, event):
     """Organizers and admins manage every event; a secretary those of their own subtree."""
-    if actor.role in ("organizer", "admin"):
+    if sees_all_branches(actor):
         return True
     return actor.role == "secretary" and can_see_branch(actor, event.organizer_branch)
 
@@ -153,13 +153,13 @@ def apply_changes(event, data, sessions, items=(), spec=None):
     changes = {}
     for key in EVENT_FIELDS:
         if key in data and getattr(event, key) != data[key]:
-            changes[key] = _jsonable(data[key])
+            changes[key] = [_jsonable(getattr(event, key)), _jsonable(data[key])]
             setattr(event, key, data[key])
     if spec is not None:
         new_spec = eligibility.clean_spec(spec)
         if new_spec != event.eligibility:
+            changes["eligibility"] = [event.eligibility, new_spec]
             event.eligibility = new_spec
-            changes["eligibility"] = new_spec
     removed = _sync_children(event.sessions, sessions, EventSession, SESSION_FIELDS)
     removed += _sync_children(event.items, items, EventItem, ITEM_FIELDS)
     return changes, removed
@@ -221,7 +221,7 @@ def cancel_event(actor, event, reason):
 
 def manageable_events(actor, status=None, kind=None):
     query = db.select(Event).order_by(Event.created_at.desc(), Event.id.desc())
-    if actor.role == "secretary":
+    if not sees_all_branches(actor):
         subtree = db.select(Branch.id).where(actor.branch.subtree_filter())
         query = query.where(Event.organizer_branch_id.in_(subtree))
     if status:

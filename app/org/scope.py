@@ -22,3 +22,14 @@ def can_see_member(actor, member):
 
 def can_see_full_phone(actor, member):
     return actor.role == "admin" or actor.id == member.id
+
+
+def scope_branch(actor):
+    """The branch whose subtree limits what ``actor`` sees in lists: None for organizers
+    and admins (everything), the own branch for everyone else."""
+    return None if sees_all_branches(actor) else actor.branch
+
+
+def shown_phone(actor, member):
+    """The phone number as ``actor`` may see it: full for admins and the member, else masked."""
+    return member.phone if can_see_full_phone(actor, member) else member.masked_phone

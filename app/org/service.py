@@ -1,6 +1,8 @@
 """Branch tree and member operations. Each function owns its transaction."""
+import re
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -9,6 +11,7 @@ from app.audit.models import AuditLog
 from app.audit.service import ACTION_LABELS, record
 from app.errors import DomainError
 from app.extensions import db
+from app.timeutil import format_local
 from app.txn import begin_write, lock
 
 from .constants import (
@@ -486,7 +489,23 @@ DETAIL_LABELS = {
         "filename": "文件", "rows": "行数", "new": "新增", "updated": "更新",
         "reactivated": "重新启用", "unchanged": "未变",
     },
+    "event": {
+        "title": "名称", "kind": "类型", "organizer_branch_id": "主办组织", "summary": "简介",
+        "description": "详细介绍", "place": "地点", "registration_opens_at": "报名开始",
+        "registration_closes_at": "报名截止", "capacity": "人数上限", "waitlist_enabled": "候补",
+        "approval_required": "报名审核", "item_limit": "每人限报项目数",
+        "completion_ratio": "结业比例", "eligibility": "参加对象", "removed": "删除场次/项目",
+        "promoted": "候补转正", "reason": "原因", "matched": "符合条件", "added": "新增",
+        "upgraded": "改为指定参加", "already": "原已报名", "rows": "导出行数",
+    },
 }
+# Keys any entry may carry: the people and events an action concerned.
+COMMON_LABELS = {
+    "event_id": "活动", "member_id": "人员", "status": "状态", "source": "方式", "reason": "原因",
+    "session_id": "场次", "registration_id": "报名", "kind": "类型", "result": "结果",
+    "note": "意见", "label": "名称", "expires_at": "有效期至", "title": "名称",
+}
+_EVENT_TABLE = sa.table("event", sa.column("id"), sa.column("title"))
 _BRANCH_ID_KEYS = ("parent_id", "from_parent_id", "to_parent_id", "branch_id")
 _VALUE_LABELS = {
     "kind": BRANCH_KINDS.get,
@@ -534,7 +553,7 @@ def audit_log_page(group=None, page=1, per_page=50):
 def _audit_names(entries):
     """{("branch"|"member", id): name} for every target and branch named in ``entries``:
     one query per table, however many entries."""
-    ids = {"branch": set(), "member": set()}
+    ids = {"branch": set(), "member": set(), "event": set()}
     for entry in entries:
         if entry.target_type in ids and entry.target_id is not None:
             ids[entry.target_type].add(entry.target_id)
@@ -542,10 +561,16 @@ def _audit_names(entries):
         values = [details.get(key) for key in _BRANCH_ID_KEYS]
         values += list((details.get("changes") or {}).get("branch_id") or [])
         ids["branch"].update(v for v in values if isinstance(v, int))
+        for kind in ("member", "event"):
+            if isinstance(details.get(f"{kind}_id"), int):
+                ids[kind].add(details[f"{kind}_id"])
     names = {}
-    for kind, model in (("branch", Branch), ("member", Member)):
+    # The event table by name: org sits below events and does not import their models.
+    columns = {"branch": (Branch.id, Branch.name), "member": (Member.id, Member.name),
+               "event": (_EVENT_TABLE.c.id, _EVENT_TABLE.c.title)}
+    for kind, (id_column, name_column) in columns.items():
         if ids[kind]:
-            rows = db.session.execute(db.select(model.id, model.name).where(model.id.in_(ids[kind])))
+            rows = db.session.execute(db.select(id_column, name_column).where(id_column.in_(ids[kind])))
             names.update({(kind, row_id): name for row_id, name in rows})
     return names
 
@@ -553,16 +578,27 @@ def _audit_names(entries):
 def _audit_value(field, value, names):
     if value is None or value == "":
         return "（空）"
-    if field in _BRANCH_ID_KEYS:
+    if field in _BRANCH_ID_KEYS or field == "organizer_branch_id":
         return names.get(("branch", value), f"#{value}")
+    if field in ("member_id", "event_id"):
+        return names.get((field[:-3], value), f"#{value}")
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, str) and _ISO_TIME.match(value):
+        return format_local(datetime.fromisoformat(value))
+    if isinstance(value, (dict, list)):
+        return "已修改"
     label = _VALUE_LABELS.get(field, lambda v: None)(value)
     return str(label or value)
+
+
+_ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?\+00:00$")
 
 
 def _audit_summary(entry, names):
     """A short line such as 「名称：一支部 → 第一党支部；排序：0 → 2」."""
     details = dict(entry.details or {})
-    labels = DETAIL_LABELS.get(entry.target_type, {})
+    labels = {**COMMON_LABELS, **DETAIL_LABELS.get(entry.target_type, {})}
     changes = dict(details.pop("changes", None) or {})
     if "from_parent_id" in details or "to_parent_id" in details:
         changes["parent_id"] = [details.pop("from_parent_id", None),

@@ -8,7 +8,6 @@ from flask_login import current_user, login_user
 
 from app.auth.permissions import (
     admin_required,
-    can_see_full_phone,
     can_see_member,
     require,
     staff_required,
@@ -27,15 +26,6 @@ from .forms import (
 )
 
 bp = Blueprint("org", __name__, url_prefix="/admin")
-
-
-@bp.context_processor
-def _template_helpers():
-    def shown_phone(member):
-        """The full number for admins and the member themselves, masked for everyone else."""
-        return member.phone if can_see_full_phone(current_user, member) else member.masked_phone
-
-    return {"shown_phone": shown_phone}
 
 
 def _or_404(getter, item_id):

@@ -15,9 +15,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from app.audit.service import record
 from app.extensions import db
-from app.txn import write_transaction
-from app.org.scope import can_see_full_phone
+from app.org.scope import scope_branch, shown_phone
 from app.timeutil import to_local
+from app.txn import write_transaction
 
 from . import service
 
@@ -59,7 +59,7 @@ def _remark(registration):
 
 def _rows(actor, event, filters):
     """(registration, item names) for every registration in the actor's scope, streamed."""
-    scope = None if actor.role in ("organizer", "admin") else actor.branch
+    scope = scope_branch(actor)
     query = service.registrants(event.id, scope_branch=scope, **filters)
     item_names = {item.id: item.name for item in event.items}
     result = db.session.scalars(query.execution_options(yield_per=1000))
@@ -90,7 +90,7 @@ def build_workbook(actor, event, filters=None):
     count = 0
     for count, (registration, items) in enumerate(_rows(actor, event, filters or {}), start=1):
         member = registration.member
-        phone = member.phone if can_see_full_phone(actor, member) else member.masked_phone
+        phone = shown_phone(actor, member)
         created = WriteOnlyCell(sheet, value=to_local(registration.created_at).replace(tzinfo=None))
         created.number_format = DATE_FORMAT
         sheet.append([

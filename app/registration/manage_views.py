@@ -12,12 +12,13 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.auth.permissions import can_see_full_phone, sees_all_branches, staff_required
+from app.auth.permissions import sees_all_branches, staff_required
 from app.errors import DomainError
 from app.events.models import Event
 from app.events.service import can_manage, get_event
 from app.extensions import db
 from app.org.models import Branch, Member
+from app.org.scope import scope_branch
 from app.org.service import branch_choices, search_members
 from app.timeutil import utcnow
 
@@ -43,18 +44,10 @@ PROXY_MAX = 200  # members per proxy submission
 
 @bp.context_processor
 def _template_helpers():
-    def shown_phone(member):
-        return member.phone if can_see_full_phone(current_user, member) else member.masked_phone
-
-    return {"shown_phone": shown_phone, "STATUS_BADGES": STATUS_BADGES}
+    return {"STATUS_BADGES": STATUS_BADGES}
 
 
 # ------------------------------------------------------------ authorization
-
-def _scope(actor):
-    """The branch whose subtree limits what ``actor`` sees; None for organizers and admins."""
-    return None if sees_all_branches(actor) else actor.branch
-
 
 def _visible(actor, event):
     """Organizers and admins see every event. A secretary sees the events they manage
@@ -106,7 +99,7 @@ def index():
         .order_by(Event.id.desc()),
         page=page, per_page=30, error_out=False)
     ids = [event.id for event in pagination.items]
-    scope = _scope(current_user)
+    scope = scope_branch(current_user)
     return render_template(
         "registration/manage/index.html", pagination=pagination,
         pending=service.pending_counts(ids, scope), leaves=service.pending_leave_counts(ids, scope),
@@ -125,7 +118,7 @@ def _filter_form(event, formdata):
 
 def _registrants_page(event, form, row_error=None, status=200):
     """The list page; ``row_error`` = (registration id, message) puts a refusal at its row."""
-    scope = _scope(current_user)
+    scope = scope_branch(current_user)
     filters = form.filters()
     pagination = db.paginate(
         service.registrants(event.id, scope_branch=scope, **filters),
@@ -151,7 +144,7 @@ def _registration_of(event, registration_id):
     registration = db.session.get(Registration, registration_id)
     if registration is None or registration.event_id != event.id:
         abort(404)
-    scope = _scope(current_user)
+    scope = scope_branch(current_user)
     if scope is not None and not registration.branch.is_in_subtree_of(scope):
         abort(403)
     return registration
@@ -290,7 +283,7 @@ def _register_each(event, member_ids, item_ids):
 @bp.route("/leaves")
 @staff_required
 def leaves():
-    scope = _scope(current_user)
+    scope = scope_branch(current_user)
     return render_template(
         "registration/manage/leaves.html", pending=service.leaves_for(scope, pending=True),
         decided=service.leaves_for(scope, pending=False, limit=30), form=LeaveDecisionForm(formdata=None))
@@ -326,7 +319,7 @@ def teams(event_id):
     if not team_items:
         return render_template("registration/manage/teams.html", event=event, team_items=[],
                                item=None)
-    scope = _scope(current_user)
+    scope = scope_branch(current_user)
     allowed = dict(branch_choices(current_user))
     form = TeamForm()
     error = None

@@ -433,16 +433,26 @@ def invite(actor, event_id, spec, now=None):
                                               Registration.status.in_(ACTIVE_STATUSES)))
         }
         added = upgraded = 0
+        created = []
         for member in members:
             registration = existing.get(member.id)
             if registration is None:
-                db.session.add(Registration(
+                registration = Registration(
                     event_id=event.id, member_id=member.id, status="confirmed", source="invited",
-                    branch_id=member.branch_id, registered_by_id=actor.id, created_at=now))
+                    branch_id=member.branch_id, registered_by_id=actor.id, created_at=now)
+                db.session.add(registration)
+                created.append(registration)
                 added += 1
             elif registration.status != "confirmed":
+                old_status = registration.status
                 registration.status, registration.source = "confirmed", "invited"
+                record(actor, "registration.invite", registration, event_id=event.id,
+                       member_id=member.id, status=[old_status, "confirmed"])
                 upgraded += 1
+        db.session.flush()
+        for registration in created:  # one row per person, so each one's history is complete
+            record(actor, "registration.invite", registration, event_id=event.id,
+                   member_id=registration.member_id, status="confirmed")
         counts = {"matched": len(members), "added": added, "upgraded": upgraded,
                   "already": len(members) - added - upgraded}
         record(actor, "event.invite", event, spec=spec, **counts)
