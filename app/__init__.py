@@ -97,6 +97,8 @@ def _init_login(app):
 def _register_blueprints(app):
     from .api.views import bp as api_bp
     from .auth.views import bp as auth_bp
+    from .checkin.onsite_views import bp as onsite_bp
+    from .checkin.views import bp as checkin_bp
     from .events.views import bp as events_manage_bp
     from .home.views import bp as home_bp
     from .org.roster_views import bp as roster_bp
@@ -112,6 +114,8 @@ def _register_blueprints(app):
     app.register_blueprint(events_manage_bp)
     app.register_blueprint(registration_bp)
     app.register_blueprint(registration_admin_bp)
+    app.register_blueprint(onsite_bp)
+    app.register_blueprint(checkin_bp)
 
 
 def _register_error_pages(app):
@@ -162,9 +166,10 @@ def _register_error_pages(app):
 
 def _register_template_helpers(app):
     from .org.constants import ROLES
-    from .timeutil import format_local
+    from .timeutil import format_local, format_when
 
     app.jinja_env.filters["localtime"] = format_local
+    app.jinja_env.filters["when"] = format_when
     app.jinja_env.globals["ROLES"] = ROLES
 
     @app.template_global()

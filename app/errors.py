@@ -87,7 +87,7 @@ MESSAGES = {
     "wrong_event": "这是其他活动的票，不能在本场签到。",
     "not_confirmed": "该报名尚未确认（待审核、候补、已取消或未通过），不能签到。",
     "on_leave": "已请假，本场不需要签到。",
-    "not_open": "签到还没开始，请在开场前 1 小时内再试。",
+    "not_open": "签到还没开始，请在开场前不久再试。",
     "closed": "本场签到已结束。如需补签，请联系组织者补录。",
     "already_checked_in": "已签到（{first}），不用重复签到。",
     "already_checked_out": "已签退（{first}），不用重复签退。",

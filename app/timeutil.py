@@ -47,3 +47,25 @@ def format_local(value, fmt="%Y-%m-%d %H:%M"):
     if value is None:
         return ""
     return to_local(value).strftime(fmt)
+
+
+WEEKDAYS = "一二三四五六日"
+
+
+def format_when(start, end=None):
+    """「12月3日 周四 09:00–12:00」 in local time; the year only when it is not this year.
+    Registered as the ``when`` template filter."""
+    if start is None:
+        return ""
+    local = to_local(start)
+    day = f"{local.month}月{local.day}日"
+    if local.year != to_local(utcnow()).year:
+        day = f"{local.year}年{day}"
+    text = f"{day} 周{WEEKDAYS[local.weekday()]} {local:%H:%M}"
+    if end is not None:
+        local_end = to_local(end)
+        if local_end.date() == local.date():
+            text += f"–{local_end:%H:%M}"
+        else:
+            text += f" 至 {local_end.month}月{local_end.day}日 {local_end:%H:%M}"
+    return text

@@ -70,8 +70,8 @@ def test_organizer_publishes_a_training_class_with_two_sessions(phone, factory, 
     expect(phone.locator("h1 + p .badge")).to_have_text("报名中")
     expect(phone.get_by_text("开班式")).to_be_visible()
     expect(phone.get_by_text("专题辅导")).to_be_visible()
-    expect(phone.get_by_text("2030-05-10（周五）09:00–11:30")).to_be_visible()
-    expect(phone.get_by_text("2030-05-11（周六）14:00–17:00")).to_be_visible()
+    expect(phone.get_by_text("2030年5月10日 周五 09:00–11:30")).to_be_visible()
+    expect(phone.get_by_text("2030年5月11日 周六 14:00–17:00")).to_be_visible()
     fits_the_phone(phone)
     phone.shot("publish-training")
 

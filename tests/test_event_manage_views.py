@@ -207,7 +207,7 @@ def test_create_with_one_session(login, org):
     assert event.items == [] and event.eligibility == {}
     assert db.session.scalars(db.select(AuditLog).filter_by(action="event.create")).one()
     detail = page(client.get(response.headers["Location"]))
-    assert "已保存草稿" in detail and "2030-05-10（周五）09:00–11:30" in detail
+    assert "已保存草稿" in detail and "2030年5月10日 周五 09:00–11:30" in detail
 
 
 def test_create_with_two_sessions_ignores_blank_rows(login, org):

@@ -442,7 +442,9 @@ def _next_of(url):
 
 
 def _form_action(html):
-    return re.search(r'<form method="post" action="([^"]+)"', html).group(1)
+    """The action of the page's own form (not the title bar's logout form)."""
+    main = html.split("<main", 1)[1]
+    return re.search(r'<form method="post" action="([^"]+)"', main).group(1)
 
 
 def test_shared_link_logged_out_logs_in_and_lands_on_the_event(org, member, client):

@@ -1,44 +1,194 @@
-"""JSON API v1. Staff log in as usual and send the CSRF token in an X-CSRFToken header."""
-from flask import Blueprint, abort, jsonify, request
-from flask_login import current_user
+"""JSON API v1 for the scanner page (and the live board); documented at /api/v1/openapi.json.
+
+Who may call the session endpoints is decided by one rule, checkin.scanning.scan_access():
+a logged-in staff member who may manage the event, or a phone holding a valid scanner
+link for it. Every POST carries the CSRF token in an ``X-CSRFToken`` header (the token
+comes from the scanner page, or from GET /api/v1/csrf-token).
+
+Every answer is JSON, errors included: ``{"result": "error", "code", "message"}`` with
+a Chinese message, never an HTML page.
+"""
+import re
+from datetime import timedelta
+
+from flask import Blueprint, jsonify, request
+from flask_wtf.csrf import CSRFError, generate_csrf
+from werkzeug.exceptions import HTTPException
 
 from app.checkin import service as checkin
-from app.errors import DomainError
-from app.events.models import EventSession
-from app.events.service import can_manage
+from app.checkin.constants import CHECKIN_KINDS
+from app.checkin.scanning import ScanDenied, clean_scanned, expected_members, scan_access
+from app.errors import DomainError, message_for
 from app.extensions import db
+from app.timeutil import utcnow
+
+from .openapi import openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
+MAX_CODE_LENGTH = 1000  # a ticket URL is ~40 characters; anything longer is not a ticket
+MAX_NONCE_LENGTH = 64
+MAX_AGE_SECONDS = 24 * 3600  # a queued scan is dated back at most one day
+NONCE_RE = re.compile(rf"[A-Za-z0-9._:-]{{1,{MAX_NONCE_LENGTH}}}")
 
-def _session_for_staff(session_id):
-    session = db.session.get(EventSession, session_id)
-    if session is None:
-        abort(404)
-    if not current_user.is_authenticated:
-        abort(401)
-    if not can_manage(current_user, session.event):
-        abort(403)
-    return session
+_HTTP_CODES = {400: "bad_request", 401: "login_required", 403: "forbidden", 404: "not_found",
+               405: "method_not_allowed", 409: "checkin_event_cancelled",
+               413: "bad_request", 429: "too_many_requests"}
+
+
+class ApiError(Exception):
+    def __init__(self, status, code, **params):
+        super().__init__(code)
+        self.status, self.code, self.params = status, code, params
+
+
+def _error(status, code, **params):
+    response = jsonify({"result": "error", "code": code, "message": message_for(code, **params)})
+    response.status_code = status
+    return response
+
+
+@bp.errorhandler(ApiError)
+@bp.errorhandler(ScanDenied)
+def _denied(error):
+    return _error(error.status, error.code, **error.params)
 
 
 @bp.errorhandler(DomainError)
-def domain_error(error):
-    return jsonify({"result": "refused", "code": error.code, "message": error.message}), 400
+def _domain_error(error):
+    return _error(404 if error.code in ("not_found", "event_not_found") else 400,
+                  error.code, **error.params)
+
+
+@bp.errorhandler(CSRFError)
+def _csrf_error(error):
+    return _error(400, "csrf_invalid")
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(error):
+    status = error.code or 500
+    return _error(status, _HTTP_CODES.get(status, "server_error"))
+
+
+@bp.errorhandler(500)
+def _server_error(error):
+    db.session.rollback()
+    return _error(500, "server_error")
+
+
+@bp.after_request
+def _no_store(response):
+    response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+# ------------------------------------------------------------------ parsing
+
+def _body():
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ApiError(400, "api_bad_json")
+    return body
+
+
+def _bad(field, why):
+    raise ApiError(400, "api_bad_field", field=field, why=why)
+
+
+def _kind(body):
+    kind = body.get("kind")
+    if kind is None:
+        return "entry"
+    if kind not in CHECKIN_KINDS:
+        _bad("kind", "应为 entry（签到）或 exit（签退）。")
+    return kind
+
+
+def _nonce(body):
+    nonce = body.get("nonce")
+    if nonce is None:
+        return None
+    if not isinstance(nonce, str) or not NONCE_RE.fullmatch(nonce):
+        _bad("nonce", f"应为 1 到 {MAX_NONCE_LENGTH} 个字母、数字或 - _ . :（如 UUID）。")
+    return nonce
+
+
+def _scanned_at(body):
+    """When the scan happened: ``age`` seconds ago (a scan resent from the offline queue),
+    measured on the phone's own clock, so a wrong phone clock does not matter."""
+    age = body.get("age")
+    if age is None or age == 0:
+        return None
+    if isinstance(age, bool) or not isinstance(age, (int, float)) or age < 0:
+        _bad("age", "应为不小于 0 的秒数。")
+    return utcnow() - timedelta(seconds=min(float(age), MAX_AGE_SECONDS))
+
+
+def _code(body):
+    code = body.get("code")
+    if not isinstance(code, str) or not code.strip():
+        _bad("code", "请填写票码或票面二维码的内容。")
+    if len(code) > MAX_CODE_LENGTH:
+        _bad("code", "内容太长，不是本系统的票码。")
+    return clean_scanned(code)
+
+
+def _registration_id(body):
+    value = body.get("registration_id")
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        _bad("registration_id", "应为报名记录的编号（正整数）。")
+    return value
+
+
+def _device():
+    return request.headers.get("User-Agent", "")
+
+
+# ------------------------------------------------------------------ routes
+
+@bp.route("/openapi.json")
+def openapi():
+    return jsonify(openapi_document())
+
+
+@bp.route("/csrf-token")
+def csrf_token():
+    """A fresh CSRF token for this browser session (the scanner asks for one when a
+    long-open page's token no longer matches, e.g. after the session cookie was lost)."""
+    return jsonify({"csrf_token": generate_csrf()})
 
 
 @bp.route("/sessions/<int:session_id>/scans", methods=["POST"])
 def scan(session_id):
-    session = _session_for_staff(session_id)
-    body = request.get_json(silent=True) or {}
+    access = scan_access(session_id, write=True)
+    body = _body()
     answer = checkin.perform_checkin(
-        session.id, kind=body.get("kind") or "entry", method="ticket_scan",
-        code=str(body.get("code") or ""), nonce=body.get("nonce"), operator=current_user,
-        device=request.headers.get("User-Agent", ""))
+        access.session.id, kind=_kind(body), method="ticket_scan", code=_code(body),
+        nonce=_nonce(body), device=_device(), now=_scanned_at(body), **access.checkin_kwargs())
+    return jsonify(answer.as_json())
+
+
+@bp.route("/sessions/<int:session_id>/checkins", methods=["POST"])
+def manual_checkin(session_id):
+    access = scan_access(session_id, write=True)
+    body = _body()
+    answer = checkin.perform_checkin(
+        access.session.id, kind=_kind(body), method="manual",
+        registration_id=_registration_id(body), nonce=_nonce(body), device=_device(),
+        now=_scanned_at(body), **access.checkin_kwargs())
     return jsonify(answer.as_json())
 
 
 @bp.route("/sessions/<int:session_id>/summary")
 def summary(session_id):
-    session = _session_for_staff(session_id)
-    return jsonify(checkin.session_summary(session))
+    access = scan_access(session_id)
+    return jsonify(checkin.session_summary(access.session))
+
+
+@bp.route("/sessions/<int:session_id>/expected")
+def expected(session_id):
+    access = scan_access(session_id)
+    q = (request.args.get("q") or "").strip()[:50]
+    items, more = expected_members(access.session, q)
+    return jsonify({"q": q, "items": items, "more": more})

@@ -72,29 +72,31 @@ def ticket_for(registration):
     ticket = db.session.scalar(db.select(Ticket).filter_by(registration_id=registration.id))
     if ticket is not None:
         return ticket
+    registration_id = registration.id
     for _ in range(5):
-        ticket = Ticket(registration_id=registration.id, code=new_ticket_code())
-        db.session.add(ticket)
         try:
-            db.session.commit()
+            with write_transaction():
+                ticket = db.session.scalar(
+                    db.select(Ticket).filter_by(registration_id=registration_id))
+                if ticket is None:
+                    ticket = Ticket(registration_id=registration_id, code=new_ticket_code())
+                    db.session.add(ticket)
             return ticket
-        except IntegrityError:  # another request made it first, or a code collided
-            db.session.rollback()
-            ticket = db.session.scalar(db.select(Ticket).filter_by(registration_id=registration.id))
+        except IntegrityError:  # another process made it first, or a code collided
+            ticket = db.session.scalar(db.select(Ticket).filter_by(registration_id=registration_id))
             if ticket is not None:
                 return ticket
     raise RuntimeError("could not allocate a ticket code")
 
 
 def parse_ticket_code(scanned):
-    """A ticket code from what a scanner read: the code itself or a ticket URL.
-    Look-alikes typed by hand (O for 0 ...) are mapped; returns None for garbage."""
+    """A ticket code from what a scanner read: the code itself (any case, spaces or dashes)
+    or a ticket URL; None for anything else."""
     text = (scanned or "").strip()
     match = _CODE_IN_URL.search(text)
     if match:
         text = match.group(1)
     text = text.upper().replace(" ", "").replace("-", "")
-    text = text.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
     if len(text) != TICKET_LENGTH or any(ch not in TICKET_ALPHABET for ch in text):
         return None
     return text
@@ -157,20 +159,24 @@ def _answer(row):
 
 def perform_checkin(session_id, *, kind="entry", method, code=None, registration_id=None,
                     nonce=None, operator=None, scanner_link=None, device="", reason="",
-                    now=None):
+                    now=None, slot_valid=None):
     """Record one check-in (kind "entry") or check-out ("exit") and say how it went.
 
     Identify the person by ``code`` (a ticket code or ticket URL) or ``registration_id``
-    (self check-in, manual, back-fill). Back-fill skips the time window. Returns a
+    (self check-in, manual, back-fill). Back-fill skips the time window. Self check-in
+    passes ``slot_valid``: whether the rotating code was still good. Returns a
     ScanResult; refusals are answers too (result "refused"), and every call writes
     exactly one Checkin row unless its ``nonce`` was seen before.
     """
     if kind not in ("entry", "exit"):
         raise DomainError("bad_request")
-    nonce = (nonce or "").strip()[:64] or None
+    code = _printable(code)
+    nonce = _printable(nonce).strip()[:64] or None
     if nonce:
         seen = db.session.scalar(db.select(Checkin).filter_by(nonce=nonce))
         if seen is not None:
+            if seen.session_id != session_id:  # a client reusing ids across sessions
+                raise DomainError("bad_request")
             return _answer(seen)
     try:
         with write_transaction():
@@ -198,10 +204,13 @@ def perform_checkin(session_id, *, kind="entry", method, code=None, registration
                     refusal = "not_checked_in"
                 elif _first_ok(registration.id, session.id, "exit") is not None:
                     refusal = "already_checked_out"
+            if refusal is None and slot_valid is False:
+                refusal = "expired_code"
             if refusal is None:
                 row.result = OK
-                row.late = kind == "entry" and now > session.starts_at + timedelta(
-                    minutes=session.grace_minutes)
+                # A back-fill records attendance after the fact: its time says nothing of arrival.
+                row.late = kind == "entry" and method != "backfill" and now > (
+                    session.starts_at + timedelta(minutes=session.grace_minutes))
             elif refusal in ("already_checked_in", "already_checked_out"):
                 row.result, row.code = DUPLICATE, refusal
             else:
@@ -222,6 +231,11 @@ def perform_checkin(session_id, *, kind="entry", method, code=None, registration
     return answer
 
 
+def _printable(text):
+    """Scanned text without control characters (a NUL byte cannot be stored)."""
+    return "".join(ch for ch in (text or "") if ch.isprintable())
+
+
 def _identify(session, code, registration_id):
     """(registration, refusal code) for the person being checked in."""
     if registration_id is not None:
@@ -240,6 +254,8 @@ def _identify(session, code, registration_id):
 
 
 def _check(session, registration, kind, method, now):
+    if session.event.status == "cancelled":
+        return "event_cancelled"
     if registration.status != "confirmed":
         return "not_confirmed"
     if kind == "entry" and _on_leave(registration.id, session.id):
@@ -260,27 +276,29 @@ def _slot(now_ts, period):
     return int(now_ts // period)
 
 
-def slot_code(session_id, slot):
+def slot_code(session_id, slot, kind="entry"):
+    """The code of one time slot; the check-in and check-out screens have different codes."""
     key = current_app.config["SECRET_KEY"].encode()
-    digest = hmac.new(key, f"self-checkin:{session_id}:{slot}".encode(), hashlib.sha256).digest()
+    message = f"self-checkin:{session_id}:{kind}:{slot}".encode()
+    digest = hmac.new(key, message, hashlib.sha256).digest()
     return "".join(TICKET_ALPHABET[b % len(TICKET_ALPHABET)] for b in digest[:8])
 
 
-def current_slot_code(session_id, now_ts=None):
+def current_slot_code(session_id, now_ts=None, kind="entry"):
     """The code to show now, and seconds until it changes."""
     period = current_app.config["SELF_CHECKIN_PERIOD"]
     now_ts = time.time() if now_ts is None else now_ts
     slot = _slot(now_ts, period)
-    return slot_code(session_id, slot), period - (now_ts - slot * period)
+    return slot_code(session_id, slot, kind), period - (now_ts - slot * period)
 
 
-def slot_code_valid(session_id, code, now_ts=None):
+def slot_code_valid(session_id, code, now_ts=None, kind="entry"):
     """The current and the previous slot are accepted (a code is good for 15–30 s)."""
     period = current_app.config["SELF_CHECKIN_PERIOD"]
     now_ts = time.time() if now_ts is None else now_ts
     slot = _slot(now_ts, period)
     code = (code or "").upper()
-    return any(hmac.compare_digest(slot_code(session_id, s), code) for s in (slot, slot - 1))
+    return any(hmac.compare_digest(slot_code(session_id, s, kind), code) for s in (slot, slot - 1))
 
 
 def self_checkin(member, session_id, code, kind="entry", now=None, now_ts=None):
@@ -293,12 +311,11 @@ def self_checkin(member, session_id, code, kind="entry", now=None, now_ts=None):
             Registration.event_id == session.event_id, Registration.member_id == member.id,
             Registration.status.in_(("confirmed", "pending", "waitlisted")))
     )
-    if not slot_code_valid(session_id, code, now_ts):
-        return _refuse_without_row("expired_code", registration)
     if registration is None:
         return _refuse_without_row("not_registered", None)
     return perform_checkin(session_id, kind=kind, method="self_scan",
-                           registration_id=registration.id, operator=member, now=now)
+                           registration_id=registration.id, operator=member, now=now,
+                           slot_valid=slot_code_valid(session_id, code, now_ts, kind))
 
 
 def _refuse_without_row(code, registration):
@@ -392,7 +409,7 @@ def walk_in(operator, session_id, member_id, nonce=None, device="", now=None):
     """Check in someone not on the list as 列席 (if the event allows it)."""
     session = db.session.get(EventSession, session_id)
     member = db.session.get(Member, member_id)
-    if session is None or member is None:
+    if session is None or member is None or not member.active:
         raise DomainError("not_found")
     event = session.event
     if not event.allow_walk_in:
@@ -413,6 +430,8 @@ def walk_in(operator, session_id, member_id, nonce=None, device="", now=None):
             record(operator, "registration.walk_in", registration, event_id=event.id,
                    member_id=member.id)
         elif registration.status != "confirmed":
+            record(operator, "registration.walk_in", registration, event_id=event.id,
+                   member_id=member.id, status=[registration.status, "confirmed"])
             registration.status = "confirmed"
     return perform_checkin(session_id, method="manual", registration_id=registration.id,
                            operator=operator, nonce=nonce, device=device, now=now)
@@ -448,7 +467,17 @@ def scanner_link_for(token, now=None):
     return link
 
 
+def scanner_link_by_id(link_id, now=None):
+    """The valid link with this id (kept in a volunteer's session), or raise scanner_link_invalid."""
+    link = db.session.get(ScannerLink, link_id) if link_id else None
+    if link is None or not link.is_valid(now or utcnow()):
+        raise DomainError("scanner_link_invalid")
+    return link
+
+
 def revoke_scanner_link(actor, link, now=None):
+    if link.revoked_at is not None:
+        return  # already revoked: the first time stands
     link.revoked_at = now or utcnow()
     record(actor, "scanner_link.revoke", link, event_id=link.event_id)
     db.session.commit()

@@ -305,6 +305,7 @@ class EventForm(SpecForm):
     capacity = StringField("人数上限")
     waitlist_enabled = BooleanField("名额满后可以候补", default=True)
     approval_required = BooleanField("报名需要审核", default=False)
+    allow_walk_in = BooleanField("允许现场列席（未报名人员由工作人员登记签到，单独统计）", default=False)
     completion_ratio = StringField("结业比例", default="0.75")
     item_limit = StringField("每人最多报几个项目")
     sessions = FieldList(FormField(SessionRow), min_entries=1)
@@ -336,6 +337,7 @@ class EventForm(SpecForm):
             "capacity": "" if event.capacity is None else str(event.capacity),
             "waitlist_enabled": event.waitlist_enabled,
             "approval_required": event.approval_required,
+            "allow_walk_in": event.allow_walk_in,
             "completion_ratio": _plain_number(event.completion_ratio),
             "item_limit": "" if event.item_limit is None else str(event.item_limit),
             "sessions": [{
@@ -384,6 +386,7 @@ class EventForm(SpecForm):
             "capacity": read(self._positive, self.capacity, "capacity_not_positive"),
             "waitlist_enabled": bool(self.waitlist_enabled.data),
             "approval_required": bool(self.approval_required.data),
+            "allow_walk_in": bool(self.allow_walk_in.data),
             "item_limit": None,
         }
         if kind == "training":

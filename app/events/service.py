@@ -15,7 +15,7 @@ from .models import Event, EventItem, EventSession
 EVENT_FIELDS = (
     "title", "kind", "organizer_branch_id", "summary", "description", "place",
     "registration_opens_at", "registration_closes_at", "capacity", "waitlist_enabled",
-    "approval_required", "item_limit", "completion_ratio",
+    "approval_required", "item_limit", "completion_ratio", "allow_walk_in",
 )
 SESSION_FIELDS = ("title", "starts_at", "ends_at", "place", "credit_hours", "grace_minutes",
                   "checkout_required")

@@ -6,7 +6,7 @@ Each view parses, authorizes, calls one service function and renders; a refusal
 (DomainError) is shown at its form field or as the page's alert.
 """
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.auth.permissions import require, staff_required
@@ -16,7 +16,6 @@ from app.org.models import Branch
 from app.org.service import branch_choices
 from app.registration import service as registrations
 from app.registration.constants import HOLDING_STATUSES
-from app.timeutil import to_local
 
 from . import eligibility, service
 from .constants import EVENT_KINDS
@@ -40,9 +39,7 @@ STATUS_BADGES = {
     "closed": "badge-amber",
     "cancelled": "badge-grey",
 }
-WEEKDAYS = "一二三四五六日"
 SAMPLE_SIZE = 20
-REGISTRANTS_ENDPOINT = "registration_admin.registrants"
 
 
 @bp.context_processor
@@ -50,25 +47,7 @@ def _template_helpers():
     def status_badge(event):
         return STATUS_BADGES.get(event.status, "badge-grey")
 
-    def when(value):
-        """2026-05-10（周日）09:00"""
-        local = to_local(value)
-        return local.strftime("%Y-%m-%d") + f"（周{WEEKDAYS[local.weekday()]}）" + local.strftime("%H:%M")
-
-    def session_time(session):
-        """2026-05-10（周日）09:00–11:30, or both ends in full across midnight."""
-        start, end = to_local(session.starts_at), to_local(session.ends_at)
-        tail = end.strftime("%H:%M") if start.date() == end.date() else when(session.ends_at)
-        return f"{when(session.starts_at)}–{tail}"
-
-    def registrants_url(event, **args):
-        """The registrant list, once its blueprint is registered (built separately)."""
-        if REGISTRANTS_ENDPOINT not in current_app.view_functions:
-            return None
-        return url_for(REGISTRANTS_ENDPOINT, event_id=event.id, **args)
-
-    return {"status_badge": status_badge, "when": when, "session_time": session_time,
-            "registrants_url": registrants_url, "EVENT_KINDS": EVENT_KINDS}
+    return {"status_badge": status_badge, "EVENT_KINDS": EVENT_KINDS}
 
 
 def _managed_event(event_id):

@@ -493,7 +493,7 @@ DETAIL_LABELS = {
         "title": "名称", "kind": "类型", "organizer_branch_id": "主办组织", "summary": "简介",
         "description": "详细介绍", "place": "地点", "registration_opens_at": "报名开始",
         "registration_closes_at": "报名截止", "capacity": "人数上限", "waitlist_enabled": "候补",
-        "approval_required": "报名审核", "item_limit": "每人限报项目数",
+        "approval_required": "报名审核", "item_limit": "每人限报项目数", "allow_walk_in": "现场列席",
         "completion_ratio": "结业比例", "eligibility": "参加对象", "removed": "删除场次/项目",
         "promoted": "候补转正", "reason": "原因", "matched": "符合条件", "added": "新增",
         "upgraded": "改为指定参加", "already": "原已报名", "rows": "导出行数",

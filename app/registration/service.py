@@ -130,6 +130,63 @@ def ineligibility(event, member):
     return found[0] if found else None
 
 
+def _item_counts(items, branch_id=None):
+    """{item_id: active choices} for several items in one query (optionally one branch's)."""
+    if not items:
+        return {}
+    query = (db.select(RegistrationItem.item_id, sa.func.count(RegistrationItem.id))
+             .join(RegistrationItem.registration)
+             .where(RegistrationItem.item_id.in_([item.id for item in items]),
+                    RegistrationItem.active.is_(True), Registration.status.in_(ACTIVE_STATUSES))
+             .group_by(RegistrationItem.item_id))
+    if branch_id is not None:
+        query = query.where(Registration.branch_id == branch_id)
+    return dict(db.session.execute(query).all())
+
+
+def _item_refusal(item, member, day, taken, branch_taken):
+    """(code, params) why ``member`` cannot choose ``item`` now, or None."""
+    spec = {"gender": item.gender, "min_age": item.min_age, "max_age": item.max_age}
+    found = eligibility.reasons(eligibility.clean_spec(spec), member, day)
+    if found:
+        return "item_not_eligible", {"name": item.name, "reason": found[0]}
+    if item.capacity is not None and taken.get(item.id, 0) >= item.capacity:
+        return "item_full", {"name": item.name}
+    # For a team item the quota counts teams per branch (checked in save_team), not people.
+    if not item.is_team and item.branch_quota is not None \
+            and branch_taken.get(item.id, 0) >= item.branch_quota:
+        return "item_quota_full", {"name": item.name, "quota": item.branch_quota}
+    return None
+
+
+def _short_reason(refusal):
+    """The reason shown beside an item (its name is already there)."""
+    if refusal is None:
+        return ""
+    code, params = refusal
+    if code == "item_not_eligible":
+        return params["reason"]
+    if code == "item_quota_full":
+        return f"本支部名额（{params['quota']} 人）已满"
+    return "名额已满"
+
+
+def item_availability(event, member):
+    """Each item of the event with its places left (None: unlimited) and, when ``member``
+    cannot choose it, the Chinese reason; the same rules register() applies."""
+    if not event.has_items or not event.items:
+        return []
+    taken = _item_counts(event.items)
+    branch_taken = _item_counts(event.items, member.branch_id)
+    day = event_day(event)
+    out = []
+    for item in event.items:
+        refusal = _item_refusal(item, member, day, taken, branch_taken)
+        left = None if item.capacity is None else max(0, item.capacity - taken.get(item.id, 0))
+        out.append({"item": item, "left": left, "reason": _short_reason(refusal)})
+    return out
+
+
 def _check_items(event, member, item_ids):
     items = {item.id: item for item in event.items}
     if not event.has_items or not items:
@@ -143,18 +200,13 @@ def _check_items(event, member, item_ids):
         raise DomainError("item_limit_exceeded", field="items", limit=event.item_limit,
                           count=len(item_ids))
     chosen = [items[item_id] for item_id in item_ids]
+    taken = _item_counts(chosen)
+    branch_taken = _item_counts(chosen, member.branch_id)
     day = event_day(event)
     for item in chosen:
-        spec = {"gender": item.gender, "min_age": item.min_age, "max_age": item.max_age}
-        found = eligibility.reasons(eligibility.clean_spec(spec), member, day)
-        if found:
-            raise DomainError("item_not_eligible", field="items", name=item.name, reason=found[0])
-        if item.capacity is not None and _item_count(item.id) >= item.capacity:
-            raise DomainError("item_full", field="items", name=item.name)
-        # For a team item the quota counts teams per branch (checked in save_team), not people.
-        if not item.is_team and item.branch_quota is not None \
-                and _item_count(item.id, member.branch_id) >= item.branch_quota:
-            raise DomainError("item_quota_full", field="items", name=item.name, quota=item.branch_quota)
+        refusal = _item_refusal(item, member, day, taken, branch_taken)
+        if refusal:
+            raise DomainError(refusal[0], field="items", **refusal[1])
     return chosen
 
 

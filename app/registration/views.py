@@ -17,46 +17,24 @@ from app.errors import DomainError, message_for
 from app.events import eligibility
 from app.events.constants import EVENT_KINDS
 from app.events.models import EventItem, EventSession
-from app.events.service import event_day, get_visible_event, listed_events
+from app.events.service import get_visible_event, listed_events
 from app.extensions import db
-from app.org.models import Branch
 from app.timeutil import to_local, utcnow
 
 from . import service
 from .constants import ACTIVE_STATUSES, SOURCES, STATUS_BADGES
 from .forms import CancelForm, LeaveForm, RegisterForm
-from .models import Registration, RegistrationItem
+from .models import Registration
 
 bp = Blueprint("registration", __name__)
 
 # The filter chips of the event list, in the order members see them.
 KIND_CHIPS = [("", "全部"), ("training", "培训班"), ("contest", "比赛"), ("sports", "运动会"),
               ("warning_education", "警示教育"), ("lecture", "党课"), ("other", "其他")]
-WEEKDAYS = "一二三四五六日"
 LEAVE_BADGES = {"pending": "badge-amber", "approved": "badge-green", "rejected": "badge-red"}
 
 
 # ------------------------------------------------------------ template helpers
-
-@bp.app_template_filter("when")
-def when(start, end=None):
-    """「12月3日 周四 09:00–12:00」 in local time; the year only when it is not this year."""
-    if start is None:
-        return ""
-    local = to_local(start)
-    today = to_local(utcnow()).date()
-    day = f"{local.month}月{local.day}日"
-    if local.year != today.year:
-        day = f"{local.year}年{day}"
-    text = f"{day} 周{WEEKDAYS[local.weekday()]} {local:%H:%M}"
-    if end is not None:
-        local_end = to_local(end)
-        if local_end.date() == local.date():
-            text += f"–{local_end:%H:%M}"
-        else:
-            text += f" 至 {local_end.month}月{local_end.day}日 {local_end:%H:%M}"
-    return text
-
 
 @bp.app_template_filter("hours")
 def hours(value):
@@ -121,30 +99,14 @@ def _load_sessions(events):
 
 
 def _list_ineligibility(events, member):
-    """{event_id: reason} like service.ineligibility() for many events at once.
-
-    eligibility.reasons() looks the branch names up with one query per call, which
-    on a list would be one query per branch-restricted event. The branch rule (the
-    first one reasons() checks) is decided here with one query for all names; the
-    rest of each spec goes through eligibility.reasons() unchanged.
-    """
-    wanted = {bid for event in events for bid in (event.eligibility or {}).get("branch_ids") or []}
-    names = {}
-    if wanted:
-        names = dict(db.session.execute(
-            db.select(Branch.id, Branch.name).where(Branch.id.in_(wanted)).order_by(Branch.id)).all())
-    mine = set(member.branch.ancestor_ids) | {member.branch_id}
+    """{event_id: reason} for the events ``member`` may not register for, with one query
+    for all the branch names the reasons mention."""
     out = {}
+    branches = eligibility.load_branches(event.eligibility for event in events)  # noqa: F841
     for event in events:
-        spec = dict(event.eligibility or {})
-        branch_ids = spec.pop("branch_ids", None)
-        if branch_ids and not mine & set(branch_ids):
-            shown = "、".join(names[bid] for bid in sorted(branch_ids) if bid in names)
-            out[event.id] = f"仅限{shown}人员参加"
-            continue
-        found = eligibility.reasons(spec, member, event_day(event))
-        if found:
-            out[event.id] = found[0]
+        reason = service.ineligibility(event, member)
+        if reason:
+            out[event.id] = reason
     return out
 
 
@@ -227,31 +189,15 @@ Choice = namedtuple("Choice", "item kind places why")
 
 
 def _item_choices(event, member):
-    """Each item with its places left and why it cannot be chosen (or '')."""
-    if not event.has_items or not event.items:
-        return []
-    taken = dict(db.session.execute(
-        db.select(RegistrationItem.item_id, sa.func.count(RegistrationItem.id))
-        .join(RegistrationItem.registration)
-        .where(RegistrationItem.item_id.in_([item.id for item in event.items]),
-               RegistrationItem.active.is_(True), Registration.status.in_(ACTIVE_STATUSES))
-        .group_by(RegistrationItem.item_id)).all())
-    day = event_day(event)
+    """Each item with its kind, places left and why it cannot be chosen (or '')."""
     out = []
-    for item in event.items:
-        spec = eligibility.clean_spec(
-            {"gender": item.gender, "min_age": item.min_age, "max_age": item.max_age})
-        found = eligibility.reasons(spec, member, day)
-        places = "不限人数"
-        why = found[0] if found else ""
-        if item.capacity is not None:
-            left = max(0, item.capacity - taken.get(item.id, 0))
-            places = f"剩余 {left} 个名额" if left else "名额已满"
-            if not left and not why:
-                why = "名额已满"
+    for a in service.item_availability(event, member):
+        item = a["item"]
+        places = "不限人数" if a["left"] is None else (
+            f"剩余 {a['left']} 个名额" if a["left"] else "名额已满")
         if item.branch_quota:
-            places += f"，每个支部限 {item.branch_quota} 人"
-        out.append(Choice(item, "团体" if item.is_team else "个人", places, why))
+            places += f"，每个支部限 {item.branch_quota} {'队' if item.is_team else '人'}"
+        out.append(Choice(item, "团体" if item.is_team else "个人", places, a["reason"]))
     return out
 
 

@@ -1,0 +1,79 @@
+"""Forms of the on-site check-in pages. They parse; the rules live in checkin.service."""
+import secrets
+
+from wtforms import BooleanField, HiddenField, SelectField, StringField
+from wtforms.validators import Length, Optional
+
+from app.forms import ChineseForm
+from app.org.forms import SearchForm, options
+from app.registration.manage_forms import IdListField
+
+
+def new_nonce():
+    """A one-time value rendered into a form: a double tap or a resent POST carries the
+    same nonce, and perform_checkin() answers it once."""
+    return secrets.token_urlsafe(12)
+
+
+def _nonce(value):
+    return "".join(ch for ch in (value or "") if ch.isalnum() or ch in "-_")[:40]
+
+
+class TicketCheckinForm(ChineseForm):
+    """Staff on a ticket's page: which session, entry or exit (the button pressed)."""
+
+    session_id = SelectField("场次", coerce=int, validate_choice=True)
+    kind = SelectField("操作", choices=options([("entry", "签到"), ("exit", "签退")]),
+                       default="entry")
+    nonce = HiddenField()
+
+    def setup(self, sessions, label):
+        self.session_id.choices = options((s.id, label(s)) for s in sessions)
+        if not self.nonce.data:
+            self.nonce.data = new_nonce()
+        return self
+
+    def clean_nonce(self):
+        return _nonce(self.nonce.data) or None
+
+
+class BackfillForm(ChineseForm):
+    """补录 from a paper list: who, why, and (where the session needs it) the check-out too."""
+
+    registration_ids = IdListField("补录人员")
+    reason = StringField("补录原因", validators=[Optional(), Length(max=200)],
+                         default="根据纸质签到表补录")
+    with_exit = BooleanField("同时补录签退（本场要求签退，否则不计学时）", default=True)
+    nonce = HiddenField()
+
+    def setup(self):
+        if not self.nonce.data:
+            self.nonce.data = new_nonce()
+        return self
+
+    def clean_reason(self):
+        return " ".join((self.reason.data or "").split())
+
+    def nonce_for(self, registration_id, kind):
+        """One nonce per person and kind: submitting the same page twice writes nothing new."""
+        base = _nonce(self.nonce.data)
+        return f"bf-{base}-{registration_id}-{kind}" if base else None
+
+
+class WalkinSearchForm(SearchForm):
+    q = StringField("姓名或手机号", validators=[Optional(), Length(max=50)])
+
+
+class WalkinForm(ChineseForm):
+    member_id = HiddenField()
+    nonce = HiddenField()
+
+    def member_id_value(self):
+        try:
+            return int(self.member_id.data)
+        except (TypeError, ValueError):
+            return None
+
+    def clean_nonce(self):
+        value = _nonce(self.nonce.data)
+        return f"wi-{value}" if value else None
