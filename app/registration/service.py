@@ -390,6 +390,16 @@ def reject(actor, registration_id, reason, now=None):
 
 # -------------------------------------------------------------- editing
 
+def _lock_managed_event(actor, event_id):
+    """The event, locked for this write transaction, if ``actor`` manages it."""
+    event = lock(Event, event_id)
+    if event is None:
+        raise DomainError("event_not_found")
+    if not can_manage(actor, event):
+        raise DomainError("forbidden")
+    return event
+
+
 def edit_event(actor, event_id, data, sessions, items=(), spec=None):
     """Edit an event keeping its registrations (see events.service.apply_changes).
 
@@ -400,11 +410,7 @@ def edit_event(actor, event_id, data, sessions, items=(), spec=None):
     if "organizer_branch_id" in data:
         check_scope(actor, data["organizer_branch_id"])
     with write_transaction():
-        event = lock(Event, event_id)
-        if event is None:
-            raise DomainError("event_not_found")
-        if not can_manage(actor, event):
-            raise DomainError("forbidden")
+        event = _lock_managed_event(actor, event_id)
         changes, removed = apply_changes(event, data, sessions, items, spec)  # validates first
         taken = holding_count(event.id)
         if event.capacity is not None and event.capacity < taken:
@@ -471,11 +477,7 @@ def invite(actor, event_id, spec, now=None):
     now = now or utcnow()
     spec = _scoped_spec(actor, eligibility.clean_spec(spec))
     with write_transaction():
-        event = lock(Event, event_id)
-        if event is None:
-            raise DomainError("event_not_found")
-        if not can_manage(actor, event):
-            raise DomainError("forbidden")
+        event = _lock_managed_event(actor, event_id)
         if event.status == "cancelled":
             raise DomainError("event_cancelled")
         members = db.session.scalars(eligibility.members_query(spec, event_day(event))).all()
