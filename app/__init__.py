@@ -120,6 +120,9 @@ def _register_blueprints(app):
 
 def _register_error_pages(app):
     def page(status, title, text):
+        if request.path.startswith("/api/"):  # the scanner and board read JSON, even for errors
+            code = {400: "bad_request", 403: "forbidden", 404: "not_found"}.get(status, "error")
+            return {"result": "error", "code": code, "message": f"{title}：{text}"}, status
         return render_template("errors/error.html", status=status, title=title, text=text), status
 
     @app.errorhandler(400)

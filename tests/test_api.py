@@ -708,3 +708,11 @@ def test_500_scans_with_30_percent_duplicates_and_resent_nonces(scene, factory, 
         .group_by(Checkin.registration_id)).all()
     assert len(per_person) == 350 and {n for _, n in per_person} == {1}
     assert checkin.session_summary(scene.session)["present"] == 350
+
+
+def test_unknown_api_paths_and_methods_answer_json(client):
+    missing = client.get("/api/v1/no-such-thing")
+    assert missing.status_code == 404 and missing.get_json()["code"] == "not_found"
+    wrong = client.get("/api/v1/sessions/1/scans")
+    assert wrong.status_code == 405 and "操作方式不对" in wrong.get_json()["message"]
+    assert "页面不存在" in client.get("/no-such-page").get_data(as_text=True)  # pages stay HTML
