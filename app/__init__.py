@@ -198,6 +198,11 @@ def _register_template_helpers(app):
             and current_user.must_change_password
             and request.endpoint not in {"auth.change_password", "auth.logout", "static"}
         ):
+            if request.path.startswith("/api/"):  # a scanner page: an answer it understands
+                from .errors import message_for
+
+                return {"result": "error", "code": "password_change_required",
+                        "message": message_for("password_change_required")}, 403
             # Keep where the member was going (a shared event link), to land there after.
             next_url = request.full_path.rstrip("?") if request.method == "GET" else None
             return redirect(url_for("auth.change_password", next=next_url))

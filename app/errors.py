@@ -16,6 +16,7 @@ MESSAGES = {
     "password_too_short": "新密码至少需要 {min_length} 位。",
     "password_too_simple": "新密码不能全是数字或全是字母，请混合使用。",
     "password_same_as_initial": "新密码不能与初始密码相同。",
+    "password_change_required": "请先修改初始密码，再使用扫码签到。",
     "password_mismatch": "两次输入的新密码不一致。",
     "password_wrong_current": "当前密码不正确。",
     # branches

@@ -716,3 +716,12 @@ def test_unknown_api_paths_and_methods_answer_json(client):
     wrong = client.get("/api/v1/sessions/1/scans")
     assert wrong.status_code == 405 and "操作方式不对" in wrong.get_json()["message"]
     assert "页面不存在" in client.get("/no-such-page").get_data(as_text=True)  # pages stay HTML
+
+
+def test_api_asks_for_the_password_change_in_json(client, factory):
+    newcomer = factory.member(name="新组织者", role="organizer", initial=True)
+    client.post("/login", data={"phone": newcomer.phone, "password": newcomer.test_initial_password})
+    response = client.post("/api/v1/sessions/1/scans", json={"code": "X", "kind": "entry"})
+    assert response.status_code == 403
+    assert response.get_json()["code"] == "password_change_required"
+    assert "修改初始密码" in response.get_json()["message"]
