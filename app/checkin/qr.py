@@ -3,7 +3,7 @@
 ``qr_svg(text)`` returns one ``<svg>`` element (a single <path>, white ground, a
 viewBox and no fixed size: CSS decides how large it is drawn). The result is
 cached: a ticket's QR never changes and a self check-in screen asks for each
-rotating code once per process.
+rotating code once per process. ``draw_qr_svg`` is the same without the cache.
 """
 import functools
 import xml.etree.ElementTree as ET
@@ -27,9 +27,9 @@ def qr_matrix(text):
     return code
 
 
-@functools.lru_cache(maxsize=512)
-def qr_svg(text, label="二维码"):
-    """The QR code of ``text`` as an inline SVG string."""
+def draw_qr_svg(text, label="二维码"):
+    """The QR code of ``text`` as an inline SVG string, uncached: use it for secrets
+    (a scanner link's token must not stay in process memory)."""
     image = qr_matrix(text).make_image()
     root = image.get_image()
     for name in ("width", "height", "version"):
@@ -42,3 +42,7 @@ def qr_svg(text, label="二维码"):
     for element in root.iter():
         element.attrib.pop("id", None)  # the same code may appear twice on one page
     return ET.tostring(root, encoding="unicode")
+
+
+# Tickets and rotating codes are drawn again and again: keep the recent ones.
+qr_svg = functools.lru_cache(maxsize=512)(draw_qr_svg)

@@ -37,7 +37,7 @@ from app.timeutil import utcnow
 from . import service
 from .forms import ExpectedSearchForm, ManualCheckinForm, ScanForm, ScannerLinkForm
 from .models import ScannerLink
-from .qr import qr_svg
+from .qr import draw_qr_svg
 from .scanning import ScanDenied, event_access, expected_members, forget_links, remember_link, scan_access
 
 bp = Blueprint("checkin", __name__, url_prefix="/checkin")
@@ -194,7 +194,7 @@ def _links_page(event, form, status=200):
         link = db.session.get(ScannerLink, new.get("id"))
         if link is not None and link.event_id == event.id:
             url = _link_url(new["token"])
-            new_link = {"link": link, "url": url, "qr": Markup(qr_svg(url, "扫码授权链接的二维码"))}
+            new_link = {"link": link, "url": url, "qr": Markup(draw_qr_svg(url, "扫码授权链接的二维码"))}
     return render_template(
         "checkin/links.html", event=event, form=form, new_link=new_link, now=now,
         rows=[(link, *_link_status(link, now)) for link in links]), status
