@@ -5,6 +5,7 @@ file) or on PostgreSQL when TEST_DATABASE_URL is set. Each test starts from
 empty tables: rows are deleted after every test, so tests that go through a
 live server or several processes see committed data like production does.
 """
+import contextlib
 import contextvars
 import os
 import threading
@@ -43,6 +44,23 @@ def _database_url(tmp_path_factory):
         return url.replace("postgresql://", "postgresql+psycopg://", 1) if url.startswith(
             "postgresql://") else url
     return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.db")
+
+
+@contextlib.contextmanager
+def count_statements():
+    """``with count_statements() as seen:`` collects the SQL statements run inside (not
+    BEGIN/COMMIT/ROLLBACK/PRAGMA), for tests that a page's queries do not grow with rows."""
+    seen = []
+
+    def count(conn, cursor, statement, *args):
+        if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "PRAGMA")):
+            seen.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
 
 
 @pytest.fixture(scope="session")

@@ -1,13 +1,13 @@
 """The audit log page (/admin/audit): readable Chinese rows, filters, paging, admins only."""
 import re
-from contextlib import contextmanager
 
 import pytest
-import sqlalchemy as sa
 
 from app.audit.service import record
 from app.extensions import db
 from app.org.models import Branch, ImportBatch, Member
+
+from .conftest import count_statements
 
 
 def page(response):
@@ -35,20 +35,6 @@ def org(factory):
 @pytest.fixture
 def admin_client(org, login):
     return login(org["admin"])
-
-
-@contextmanager
-def counted_queries():
-    statements = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
 
 
 def test_audit_page_lists_staff_actions_in_chinese(admin_client, org):
@@ -155,12 +141,12 @@ def test_audit_names_targets_without_a_query_per_row(admin_client, org, factory)
         db.session.commit()
 
     add_entries(2)
-    with counted_queries() as few:
+    with count_statements() as few:
         html = page(admin_client.get("/admin/audit"))
     assert "人员2-1" in html and "所在组织：第一党支部 → 支部2-1" in html
 
     add_entries(15)
-    with counted_queries() as many:
+    with count_statements() as many:
         html = page(admin_client.get("/admin/audit"))
     assert "人员15-14" in html and "所在组织：第一党支部 → 支部15-14" in html
     assert len(many) == len(few)

@@ -5,7 +5,6 @@ import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
-import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
 
 from app.audit.models import AuditLog
@@ -15,6 +14,7 @@ from app.extensions import db
 from app.registration import service as registrations
 from app.registration.models import Registration
 
+from .conftest import count_statements
 from .event_factories import make_contest, make_event
 
 START = datetime(2030, 5, 10, 1, 0, tzinfo=timezone.utc)  # 09:00 in Asia/Shanghai
@@ -165,16 +165,8 @@ def test_list_counts_in_a_fixed_number_of_queries(login, org, app):
     client = login(organizer)
 
     def queries():
-        statements = []
-
-        def count(conn, cursor, statement, *args):
-            statements.append(statement)
-
-        sa.event.listen(db.engine, "before_cursor_execute", count)
-        try:
+        with count_statements() as statements:
             assert client.get("/manage/events").status_code == 200
-        finally:
-            sa.event.remove(db.engine, "before_cursor_execute", count)
         return len(statements)
 
     make_event(organizer, start=START, sessions=2, publish=True)

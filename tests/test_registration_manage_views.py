@@ -1,6 +1,5 @@
 """Staff registration pages: registrant list, row actions, proxy registration,
 leave approval, teams and the landing page, with role and branch scope."""
-import contextlib
 import re
 from datetime import timedelta
 
@@ -14,7 +13,7 @@ from app.registration import service
 from app.registration.models import Leave, Registration, Team
 from app.timeutil import utcnow
 
-from .conftest import TEST_PASSWORD
+from .conftest import TEST_PASSWORD, count_statements
 
 
 def make_event(actor, *, title="党史学习培训班", kind="training", capacity=None, approval=False,
@@ -79,20 +78,6 @@ def audit_actions():
 def registration(reg_id):
     db.session.expire_all()
     return db.session.get(Registration, reg_id)
-
-
-@contextlib.contextmanager
-def count_statements():
-    statements = []
-
-    def before(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", before)
 
 
 def url(event, suffix="registrants"):

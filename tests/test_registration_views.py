@@ -14,7 +14,7 @@ from app.registration import service
 from app.registration.models import Leave, Registration
 from app.timeutil import utcnow
 
-from .conftest import TEST_PASSWORD
+from .conftest import TEST_PASSWORD, count_statements
 
 
 def soon(days=7, hours=0):
@@ -142,17 +142,8 @@ def test_list_queries_do_not_grow_with_the_number_of_events(org, member, login, 
                 service.register(factory.member(branch=one), event.id)
 
     def statements():
-        seen = []
-
-        def count(conn, cursor, statement, *args):
-            if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "PRAGMA")):
-                seen.append(statement)
-
-        sa.event.listen(db.engine, "before_cursor_execute", count)
-        try:
+        with count_statements() as seen:
             page(client.get("/events"))
-        finally:
-            sa.event.remove(db.engine, "before_cursor_execute", count)
         return seen
 
     add(2, 0)
