@@ -29,7 +29,8 @@ def record_pages(out, *, landscape: bool = True, title: str = "") -> Iterator[St
     and leaving the block finishes the PDF (not on an exception: the output is then invalid,
     and the caller discards it)."""
     fonts.register_fonts()
-    canvas = StreamingCanvas(out, pagesize=landscape_size(A4) if landscape else A4, pageCompression=1)
+    canvas = StreamingCanvas(out, pagesize=landscape_size(A4) if landscape else A4, pageCompression=1,
+                             initialFontName=fonts.MAIN)  # else an unembedded Helvetica is referenced
     if title:
         canvas.setTitle(title)
     canvas.setCreator("党建活动报名签到系统")

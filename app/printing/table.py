@@ -32,6 +32,7 @@ BOTTOM = 16 * mm  # the table stops here; the footer sits below
 FOOTER_Y = 9 * mm
 HEAD_Y = 9 * mm  # running head baseline, from the top edge (pages 2 ...)
 PAD_X, PAD_Y = 1.5 * mm, 1.0 * mm
+TABLE_GAP = 5 * mm  # between two tables of a document
 LEADING = 1.3  # line height per pt of font size
 TITLE_SIZE, INFO_SIZE, SMALL_SIZE = 18, 10.5, 8
 OUTER_LINE, INNER_LINE = 0.8, 0.4
@@ -109,7 +110,7 @@ def table_pdf(*, title: str, tables: Sequence[Table], info: Sequence = (), lands
     if isinstance(printed_at, datetime):
         printed_at = printed_at.strftime("%Y-%m-%d %H:%M")
     target = io.BytesIO() if out is None else out
-    canvas = StreamingCanvas(target, pagesize=pagesize, pageCompression=1)
+    canvas = StreamingCanvas(target, pagesize=pagesize, pageCompression=1, initialFontName=fonts.MAIN)
     canvas.setTitle(title)
     canvas.setCreator("党建活动报名签到系统")
     total = len(pages)
@@ -191,7 +192,7 @@ class _Layout:
         prepared = _Prepared(table, xs, (HEADER, header_height, headers), None)
         if table.caption:
             lines = wrap(table.caption, self.content, size + 1)
-            prepared.caption = (CAPTION, len(lines) * (size + 1) * LEADING + 1.5 * mm, lines)
+            prepared.caption = (CAPTION, len(lines) * (size + 1) * LEADING + 1 * mm, lines)
         group_line = line + 2 * PAD_Y
         # no row may be taller than a page below the header and a continued group row
         limit = self.top - BOTTOM - header_height - group_line - 1
@@ -252,6 +253,8 @@ class _Layout:
             rows = prepared.rows
             first = rows[0][1] + (rows[1][1] if rows[0][0] == GROUP and len(rows) > 1 else 0)
             head = prepared.header[1] + (prepared.caption[1] if prepared.caption else 0)
+            if index:
+                y -= TABLE_GAP
             if pages[-1] and y - head - first < BOTTOM:
                 pages.append([])
                 y = self.top
