@@ -1,6 +1,7 @@
 # make run  — set up (virtualenv, packages, migrations, demo data) and serve on http://127.0.0.1:5000
 # make test — the same set-up plus test tools and Chromium, then the whole test suite
 # make bench-quick — the quick benchmark pass CI runs
+# make fonts — rebuild the PDF fonts in app/printing/fonts/ from Debian's packages (and check them)
 
 PYTHON ?= python3
 VENV := .venv
@@ -9,7 +10,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint setup db bench bench-quick browser clean
+.PHONY: run test lint setup db bench bench-quick browser print-tools fonts clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,17 +37,26 @@ run: db
 browser:
 	@bash scripts/ensure-browser.sh
 
+print-tools:
+	@bash scripts/ensure-print-tools.sh
+
+fonts: $(VENV)/.dev print-tools
+	$(BIN)/python scripts/build_fonts.py
+	$(BIN)/python scripts/build_fonts.py --check
+
 lint: $(VENV)/.dev
 	$(BIN)/ruff check app tests bench wsgi.py
 
-test: $(VENV)/.dev browser lint
+test: $(VENV)/.dev browser print-tools lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.dev
 	$(BIN)/python bench/bench_import.py
+	$(BIN)/python bench/bench_printing.py
 
 bench-quick: $(VENV)/.dev
 	$(BIN)/python bench/bench_import.py --rows 2000
+	$(BIN)/python bench/bench_printing.py --quick
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-output

@@ -15,6 +15,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from reportlab import rl_config
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import SUBSETN, TTFont
 
@@ -77,6 +78,9 @@ def register_fonts() -> None:
             font = _Font(name, str(path))
             pdfmetrics.registerFont(font)
             loaded[name] = frozenset(font.face.charToGlyph)
+        # Binary streams: ASCII85 (reportlab's default) makes them a quarter larger and slower
+        # to write; every reader of our PDFs takes binary.
+        rl_config.useA85 = 0
         _cmaps.update(loaded)  # last: other threads see either nothing or everything
 
 

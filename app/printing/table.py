@@ -378,17 +378,27 @@ def _draw_image(canvas, cell: ImageCell, x0, x1, top, height):
 
 
 def _fit_image(data: bytes, box_w: float, box_h: float):
-    """The image flattened on white, in grey, no larger than IMAGE_DPI needs; None when the
-    bytes are not an image we can read."""
+    """The image in grey, flattened on white, at most twice the pixels IMAGE_DPI needs;
+    None when the bytes are not an image we can read. Works on single bands: reducing an
+    RGBA image would premultiply it, which costs more than the PNG decoding."""
     try:
         image = Image.open(io.BytesIO(data))
         if image.width * image.height > MAX_IMAGE_PIXELS:
             return None
-        image.draft("L", (int(box_w / 72 * IMAGE_DPI), int(box_h / 72 * IMAGE_DPI)))
-        image = image.convert("RGBA")
-        image.thumbnail((max(1, int(box_w / 72 * IMAGE_DPI)), max(1, int(box_h / 72 * IMAGE_DPI))))
-        flat = Image.new("RGBA", image.size, (255, 255, 255, 255))
-        flat.alpha_composite(image)
-        return ImageReader(flat.convert("L"))
+        if image.mode == "P":
+            image = image.convert("RGBA")
+        alpha = image.getchannel("A") if "A" in image.getbands() else None
+        grey = image if image.mode == "L" else image.convert("L")
+        # shrink by a whole factor (a box filter, fast) while still IMAGE_DPI in the cell;
+        # the PDF viewer scales the rest
+        factor = int(min(grey.width / (box_w / 72 * IMAGE_DPI), grey.height / (box_h / 72 * IMAGE_DPI)))
+        if factor >= 2:
+            grey = grey.reduce(factor)
+            alpha = alpha.reduce(factor) if alpha else None
+        if alpha:
+            flat = Image.new("L", grey.size, 255)
+            flat.paste(grey, mask=alpha)
+            grey = flat
+        return ImageReader(grey)
     except (OSError, ValueError, UnidentifiedImageError, Image.DecompressionBombError):
         return None
