@@ -135,6 +135,14 @@ def test_variation_selectors_are_neither_reported_nor_drawn():
     assert fonts.runs(name) == [(fonts.MAIN, "葛优")]
 
 
+def test_tabs_and_line_breaks_are_drawn_as_spaces_never_as_boxes():
+    assert printing.unprintable(["王伟\t科员\r\n"]) == []
+    assert fonts.runs("王伟\t科员\r") == [(fonts.MAIN, "王伟 科员 ")]
+    assert printing.text_width("\t", 10) == printing.text_width(" ", 10)
+    text = page_texts(sign_sheet([(1, "王伟", "办公室\t党支部", "科员", None, "")]))[0]
+    assert "办公室 党支部" in text
+
+
 def test_group_rows_and_continued_groups_on_the_next_page():
     rows = [Group("办公室党支部（30人）"), *people(30), Group("财务科党支部（5人）"), *people(5, "财务科党支部")]
     texts = page_texts(sign_sheet(rows))

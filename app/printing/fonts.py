@@ -132,7 +132,10 @@ def unprintable(texts) -> list[Unprintable]:
     text that has a character no shipped font has, in the order given."""
     found, checked = [], set()
     for text in texts:
-        if not text or text in checked:
+        if text is None or text == "":
+            continue
+        text = str(text)
+        if text in checked:
             continue
         checked.add(text)
         chars = missing_chars(text)
@@ -151,8 +154,10 @@ def runs(text: str) -> list[tuple[str, str]]:
     font, chunk = MAIN, []
     for char in text:
         code = ord(char)
-        if code in main or char in _WHITESPACE:
+        if code in main:
             want = MAIN
+        elif char in _WHITESPACE:  # a tab or line break has no glyph: a space
+            want, char = MAIN, " "
         elif code in fallback:
             want = FALLBACK
         elif code in _IGNORABLE:
@@ -176,12 +181,13 @@ def char_width(char: str) -> float:
     """Advance width of a character at 1 pt, in the font that will draw it."""
     width = _widths.get(char)
     if width is None:
-        code = ord(char)
-        if code in _IGNORABLE:
+        font = font_for(char)
+        if ord(char) in _IGNORABLE:
             width = 0.0
-        else:
-            font = font_for(char) or MAIN
-            width = pdfmetrics.stringWidth(char if font_for(char) else MISSING_MARK, font, 1)
+        elif font:
+            width = pdfmetrics.stringWidth(char, font, 1)
+        else:  # drawn as a space or as the mark, like runs() does
+            width = pdfmetrics.stringWidth(" " if char in _WHITESPACE else MISSING_MARK, MAIN, 1)
         _widths[char] = width  # a benign race: every thread computes the same value
     return width
 

@@ -160,7 +160,7 @@ class _Layout:
 
     def _info_rows(self, info):
         """Rows of the title block: [(items, line count)], items = [(x offset, lines)]."""
-        texts = [f"{item[0]}：{_cell_text(item[1])}" if isinstance(item, tuple) else str(item)
+        texts = [f"{item[0]}：{_cell_text(item[1])}" if isinstance(item, tuple | list) else str(item)
                  for item in info]
         half = (self.content - 6 * mm) / 2
         rows, index = [], 0
