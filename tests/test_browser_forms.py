@@ -1,15 +1,19 @@
-"""The page-wide behaviours of static/js/forms.js, configured by data- attributes instead
-of inline scripts: 全选 on the proxy registration page, a tap that selects a link to copy,
-and one submission per tap on the event page."""
+"""Page scripts configured by data- attributes instead of inline scripts: forms.js (全选 on
+the proxy registration page, a tap that selects a link to copy, one submission per tap on
+the event page) and ticket-staff.js (签退 only for a session that requires check-out)."""
+from datetime import timedelta
+
 import pytest
 from playwright.sync_api import expect
 
+from app.checkin import service as checkin
 from app.extensions import db
 from app.registration import service as registration
 from app.registration.models import Registration
+from app.timeutil import utcnow
 
 from .conftest import TEST_PASSWORD
-from .event_factories import make_event
+from .event_factories import make_event, session_rows
 
 pytestmark = pytest.mark.browser
 
@@ -84,3 +88,23 @@ def test_a_second_tap_on_register_sends_nothing(phone, factory, fresh):
     assert len(posts) == 1
     fresh()
     assert db.session.query(Registration).count() == 1
+
+
+def test_the_ticket_page_offers_check_out_only_where_the_session_needs_it(phone, factory):
+    committee = factory.branch(name="机关党委", kind="committee")
+    organizer = factory.member(name="组织者", branch=committee, role="organizer")
+    rows = session_rows(2, start=utcnow() - timedelta(minutes=5))
+    rows[1]["checkout_required"] = True
+    event = make_event(organizer, sessions=rows, publish=True, title="支部书记培训班")
+    member = factory.member(name="张建华", branch=committee, initial=True)
+    code = checkin.ticket_for(registration.register(organizer, event.id, member_id=member.id)).code
+
+    log_in(phone, organizer)
+    phone.goto(f"/t/{code}")
+    exit_button = phone.get_by_role("button", name="签退")
+    expect(phone.get_by_role("radio", name="第1场")).to_be_checked()
+    expect(exit_button).to_be_hidden()
+    phone.get_by_role("radio", name="第2场").check()
+    expect(exit_button).to_be_visible()
+    phone.get_by_role("radio", name="第1场").check()
+    expect(exit_button).to_be_hidden()
