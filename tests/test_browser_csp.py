@@ -15,7 +15,7 @@ from app.checkin import service as checkin
 from app.registration import service as registration
 from app.timeutil import utcnow
 
-from .conftest import TEST_PASSWORD
+from .browser import log_in
 from .event_factories import make_event, session_rows
 from .test_browser_scanner import phone_with_camera, write_y4m
 
@@ -68,13 +68,6 @@ def watch(page):
 def clean(page):
     assert page.evaluate("document.documentElement.classList.contains('js')")  # forms.js ran
     assert page.problems + page.evaluate("window.__csp") == []
-
-
-def log_in(page, member):
-    page.get_by_label("手机号").fill(member.phone)
-    page.get_by_label("密码").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(lambda url: "/login" not in url)
 
 
 @pytest.fixture

@@ -12,18 +12,10 @@ from app.registration import service as registration
 from app.registration.models import Registration
 from app.timeutil import utcnow
 
-from .conftest import TEST_PASSWORD
+from .browser import log_in
 from .event_factories import make_event, session_rows
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page, member):
-    page.goto("/login")
-    page.get_by_label("手机号").fill(member.phone)
-    page.get_by_label("密码").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="登录").tap()
-    page.wait_for_url(lambda url: "/login" not in url)
 
 
 def test_select_all_ticks_everyone_who_may_still_register(phone, factory, fresh):

@@ -6,7 +6,8 @@ import os
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import SCREENSHOTS, TEST_PASSWORD
+from .browser import log_in
+from .conftest import SCREENSHOTS
 
 pytestmark = pytest.mark.browser
 
@@ -32,14 +33,6 @@ def small_phone(browser, live_server):
     page.shot = shot
     yield page
     context.close()
-
-
-def log_in(page, member):
-    page.goto("/login")
-    page.get_by_label("手机号").fill(member.phone)
-    page.get_by_label("密码").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(lambda url: "/login" not in url)
 
 
 def on_screen(locator):

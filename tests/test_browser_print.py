@@ -13,7 +13,8 @@ from pypdf import PdfReader
 
 from app.registration import service as registration
 
-from .conftest import SCREENSHOTS, TEST_PASSWORD
+from .browser import log_in
+from .conftest import SCREENSHOTS
 from .event_factories import make_event
 
 pytestmark = pytest.mark.browser
@@ -43,14 +44,8 @@ def admin_page(browser, live_server, factory):
                                   base_url=live_server)
     page = context.new_page()
 
-    def log_in():
-        page.goto("/login")
-        page.get_by_label("手机号").fill(admin.phone)
-        page.get_by_label("密码").fill(TEST_PASSWORD)
-        page.get_by_role("button", name="登录").click()
-        page.wait_for_url(lambda url: "/login" not in url)
-
-    page.admin, page.committee, page.log_in = admin, committee, log_in
+    page.admin, page.committee = admin, committee
+    page.log_in = lambda: log_in(page, admin)
     yield page
     context.close()
 
