@@ -1,26 +1,20 @@
 /* The live board: every few seconds the session summary from the API. On a network
-   error the last numbers stay, with the time they are from. Vanilla JS, no library. */
-(function () {
+   error the last numbers stay, with the time they are from. Vanilla JS, no library;
+   screen.js (loaded first) has the clock, the polling and the banner. */
+(function (DJ) {
   'use strict';
   var root = document.getElementById('board');
   if (!root || !window.fetch) { return; }
   var url = root.getAttribute('data-summary-url');
   var interval = Number(root.getAttribute('data-interval')) || 5000;
-  var offline = document.getElementById('board-offline');
+  var offline = DJ.offlineBanner(document.getElementById('board-offline'));
   var updated = document.getElementById('board-updated');
   var rows = document.getElementById('board-rows');
   var lastGood = new Date();
 
   var zone = root.getAttribute('data-timezone');
 
-  /* HH:MM in the system's time zone (the projector's own clock may be set otherwise). */
-  function hhmm(date) {
-    try {
-      return date.toLocaleTimeString('zh-CN', { timeZone: zone || undefined, hour: '2-digit', minute: '2-digit', hour12: false });
-    } catch (e) {
-      return ('0' + date.getHours()).slice(-2) + ':' + ('0' + date.getMinutes()).slice(-2);
-    }
-  }
+  function hhmm(date) { return DJ.hhmm(date, zone); }
 
   function rate(value) {
     return value === null || value === undefined ? '—' : Math.round(value * 100) + '%';
@@ -88,42 +82,27 @@
     branches(data.by_branch || []);
     lastGood = new Date();
     updated.textContent = hhmm(lastGood) + ' 更新';
-    offline.hidden = true;
+    offline(null);
     root.classList.remove('is-offline');
   }
 
   function fail(error) {
     var text = '网络中断，显示的是 ' + hhmm(lastGood) + ' 的数据';
-    if (error && (error.status === 401 || error.status === 403)) {
+    if (DJ.loggedOut(error)) {
       text = '登录已失效，显示的是 ' + hhmm(lastGood) + ' 的数据；请重新登录后再打开本页';
     }
-    offline.textContent = text;
-    offline.hidden = false;
+    offline(text);
     root.classList.add('is-offline');
   }
 
   function refresh() {
-    fetch(url, { credentials: 'same-origin', cache: 'no-store', headers: { Accept: 'application/json' } })
-      .then(function (response) {
-        if (!response.ok) {
-          var error = new Error('HTTP ' + response.status);
-          error.status = response.status;
-          throw error;
-        }
-        return response.json();
-      })
+    DJ.getJSON(url)
       .then(show)
       .catch(fail)
       .then(function () { setTimeout(refresh, interval); });
   }
 
-  var fullscreen = root.querySelector('[data-fullscreen]');
-  if (fullscreen && document.documentElement.requestFullscreen) {
-    fullscreen.addEventListener('click', function () { document.documentElement.requestFullscreen(); });
-  } else if (fullscreen) {
-    fullscreen.hidden = true;
-  }
-
+  DJ.fullscreenButton(root);
   root.setAttribute('data-ready', '1');
   setTimeout(refresh, interval);
-})();
+})(window.DJ);

@@ -1,6 +1,7 @@
 /* The organizer's self check-in screen: a new QR every period (the server draws it),
-   a visible countdown, live 实到/应到. Vanilla JS, no library. */
-(function () {
+   a visible countdown, live 实到/应到. Vanilla JS, no library; screen.js (loaded first)
+   has the clock, the polling and the banner. */
+(function (DJ) {
   'use strict';
   var root = document.getElementById('selfscreen');
   if (!root || !window.fetch) { return; }
@@ -12,47 +13,11 @@
   var countdown = document.getElementById('selfscreen-countdown');
   var present = document.getElementById('selfscreen-present');
   var expected = document.getElementById('selfscreen-expected');
-  var offline = document.getElementById('selfscreen-offline');
+  var problem = DJ.offlineBanner(document.getElementById('selfscreen-offline'));
   var deadline = Date.now() + (Number(root.getAttribute('data-seconds-left')) || period) * 1000;
   var codeTimer = null;
 
   var zone = root.getAttribute('data-timezone');
-
-  function hhmm(date) {
-    try {
-      return date.toLocaleTimeString('zh-CN', { timeZone: zone || undefined, hour: '2-digit', minute: '2-digit', hour12: false });
-    } catch (e) {
-      return ('0' + date.getHours()).slice(-2) + ':' + ('0' + date.getMinutes()).slice(-2);
-    }
-  }
-
-  function problem(text) {
-    if (text) {
-      offline.textContent = text;
-      offline.hidden = false;
-    } else {
-      offline.hidden = true;
-    }
-  }
-
-  function why(error) {
-    if (error && (error.status === 401 || error.status === 403)) {
-      return '登录已失效，请重新登录后再打开本页。';
-    }
-    return null;
-  }
-
-  function getJSON(url) {
-    return fetch(url, { credentials: 'same-origin', cache: 'no-store', headers: { Accept: 'application/json' } })
-      .then(function (response) {
-        if (!response.ok) {
-          var error = new Error('HTTP ' + response.status);
-          error.status = response.status;
-          throw error;
-        }
-        return response.json();
-      });
-  }
 
   function tick() {
     var left = Math.max(0, Math.ceil((deadline - Date.now()) / 1000));
@@ -69,7 +34,7 @@
   }
 
   function loadCode() {
-    getJSON(codeUrl).then(function (data) {
+    DJ.getJSON(codeUrl).then(function (data) {
       qr.innerHTML = data.svg;
       root.setAttribute('data-code', data.code);
       deadline = Date.now() + data.seconds_left * 1000;
@@ -77,27 +42,23 @@
       tick();
       nextCode(data.seconds_left * 1000 + 300);
     }).catch(function (error) {
-      problem(why(error) || ('网络中断，二维码暂停更换（' + hhmm(new Date()) + '），正在重试…'));
+      problem(DJ.loggedOut(error) ? '登录已失效，请重新登录后再打开本页。' :
+        '网络中断，二维码暂停更换（' + DJ.hhmm(new Date(), zone) + '），正在重试…');
       nextCode(2000);
     });
   }
 
   function loadCounts() {
-    getJSON(summaryUrl).then(function (data) {
+    DJ.getJSON(summaryUrl).then(function (data) {
       present.textContent = String(data.present);
       expected.textContent = String(data.expected);
     }).catch(function () { /* keep the last numbers; the QR status line says what is wrong */ });
   }
 
-  var fullscreen = document.querySelector('[data-fullscreen]');
-  if (fullscreen && document.documentElement.requestFullscreen) {
-    fullscreen.addEventListener('click', function () { document.documentElement.requestFullscreen(); });
-  } else if (fullscreen) {
-    fullscreen.hidden = true;
-  }
+  DJ.fullscreenButton(root);
 
   root.setAttribute('data-ready', '1');
   nextCode(deadline - Date.now() + 300);
   setInterval(tick, 250);
   setInterval(loadCounts, 5000);
-})();
+})(window.DJ);
