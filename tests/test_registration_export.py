@@ -80,11 +80,13 @@ def test_member_cannot_export(org, as_user):
 
 def test_text_that_looks_like_a_formula_stays_text(org, as_user, factory):
     event = make_event(org.organizer)
-    member = factory.member(name="=HYPERLINK(1)", branch=org.one, unit="=1+1")
+    member = factory.member(name="=HYPERLINK(1)", branch=org.one, unit="=1+1", position="@SUM(1)")
     service.register(member, event.id)
     sheet, rows = read(as_user(org.organizer).get(f"/manage/events/{event.id}/registrants.xlsx"))
-    assert rows[1][1] == "=HYPERLINK(1)" and rows[1][4] == "=1+1"
-    assert sheet["B2"].data_type == "s"
+    assert rows[1][1] == "=HYPERLINK(1)" and rows[1][4] == "=1+1" and rows[1][5] == "@SUM(1)"
+    for cell in (sheet["B2"], sheet["E2"], sheet["F2"]):
+        # text, and Excel keeps it text when someone edits the cell
+        assert cell.data_type == "s" and cell.quotePrefix, cell.coordinate
 
 
 def test_filename_drops_characters_windows_refuses():
