@@ -14,7 +14,7 @@ from app.extensions import db
 from app.org.scope import scope_branch, shown_phone
 from app.txn import write_transaction
 
-from . import service
+from . import queries
 
 SHEET_TITLE = "报名名单"
 COLUMNS = (
@@ -43,7 +43,7 @@ def _remark(registration):
 def _rows(actor, event, filters):
     """(registration, item names) for every registration in the actor's scope, streamed."""
     scope = scope_branch(actor)
-    query = service.registrants(event.id, scope_branch=scope, **filters)
+    query = queries.registrants(event.id, scope_branch=scope, **filters)
     item_names = {item.id: item.name for item in event.items}
     result = db.session.scalars(query.execution_options(yield_per=1000))
     for registration in result:
