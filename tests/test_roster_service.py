@@ -433,6 +433,12 @@ def test_the_template_has_the_headers_notes_and_dropdowns(org):
         "机关党委", "机关第一党委", "机关第二党委", "机关第一党委/第一党支部", "第二党支部",
         "机关第二党委/第一党支部"])
     assert "填写说明" in [cell.value for cell in notes["H"]]
+    # 姓名、手机号码、所在支部 must be filled in: their headers are red, the others are not.
+    red = {cell.value for cell in sheet[1] if cell.fill.fgColor.rgb.endswith("B71C1C")}
+    assert red == {"姓名", "手机号码", "所在支部"}
+    assert sheet["A1"].font.color.rgb.endswith("FFFFFF") and sheet["A1"].font.b
+    assert sheet.freeze_panes == "A2"
+    assert sheet.column_dimensions["D"].number_format == "@"  # a typed phone stays text
     validated = {str(v.sqref).split(":")[0] for v in sheet.data_validations.dataValidation}
     assert {"B2", "E2", "H2", "I2", "J2", "K2"} <= validated
     # The template itself reads as a roster with no rows yet.
