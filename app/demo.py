@@ -12,7 +12,7 @@ from app.events import service as events
 from app.extensions import db
 from app.org.demo import seed as seed_organisation
 from app.org.models import Branch, Member
-from app.registration import service as registration
+from app.registration import decide, invitations, leave_requests, signup
 from app.timeutil import local_zone, utcnow
 
 
@@ -66,7 +66,7 @@ def seed_events(rng_seed=2026):
         for member in people:
             try:
                 item_ids = pick_items(event) if pick_items else ()
-                out.append(registration.register(member, event.id, item_ids=item_ids))
+                out.append(signup.register(member, event.id, item_ids=item_ids))
             except Exception as error:  # a refused demo registration is simply skipped
                 if not hasattr(error, "code"):
                     raise
@@ -93,9 +93,9 @@ def seed_events(rng_seed=2026):
     section = [m for m in members if m.rank_level == "section"]
     regs = sign_up(clean, rng.sample(section, min(12, len(section))))
     for reg in regs[:5]:
-        registration.approve(organizer, reg.id)
+        decide.approve(organizer, reg.id)
     if len(regs) > 6:
-        registration.reject(organizer, regs[5].id, "本期名额优先安排2025年以后任职的干部")
+        decide.reject(organizer, regs[5].id, "本期名额优先安排2025年以后任职的干部")
     made.append(clean)
 
     speech = publish(
@@ -141,8 +141,8 @@ def seed_events(rng_seed=2026):
         base("2026年度警示教育大会", "warning_education", place="机关礼堂",
              summary="通报典型案例，观看警示教育片。科级以上干部必须参加。"),
         _one(today + timedelta(days=7), (9, 0), (11, 30), 2.5))
-    registration.invite(organizer, warning.id,
-                        {"rank_levels": ["department", "division", "section"]})
+    invitations.invite(organizer, warning.id,
+                       {"rank_levels": ["department", "division", "section"]})
     made.append(warning)
 
     lecture = publish(
@@ -151,12 +151,12 @@ def seed_events(rng_seed=2026):
         _one(today + timedelta(days=5), (15, 0), (17, 0), 2))
     regs = sign_up(lecture, rng.sample(party, 95))
     for reg in regs[:4]:
-        registration.cancel(reg.member, reg.id)
+        decide.cancel(reg.member, reg.id)
     made.append(lecture)
 
     leave_reg = next((r for r in regs[4:] if r.status == "confirmed"), None)
     if leave_reg is not None:
-        registration.request_leave(leave_reg.member, leave_reg.id, None, "外出参加市里会议")
+        leave_requests.request_leave(leave_reg.member, leave_reg.id, None, "外出参加市里会议")
 
     draft = events.create_event(
         organizer, base("机关党建知识竞赛（筹备中）", "contest", place="待定"),

@@ -8,6 +8,9 @@ capacity) are then locked with SELECT ... FOR UPDATE (``lock()``).
 """
 from contextlib import contextmanager
 
+from sqlalchemy.exc import IntegrityError
+
+from app.errors import DomainError
 from app.extensions import db
 
 
@@ -27,12 +30,19 @@ def lock(model, row_id):
 
 
 @contextmanager
-def write_transaction():
-    """``with write_transaction():`` begin_write(), commit at the end, roll back on any error."""
+def write_transaction(conflict=None):
+    """``with write_transaction():`` begin_write(), commit at the end, roll back on any error.
+
+    ``conflict``: the DomainError code to raise, after the rollback, for an IntegrityError
+    (a unique row another process wrote first; on PostgreSQL a check made inside the
+    transaction cannot see it), instead of letting it become a 500.
+    """
     begin_write()
     try:
         yield
         db.session.commit()
-    except BaseException:
+    except BaseException as exc:
         db.session.rollback()
+        if conflict is not None and isinstance(exc, IntegrityError):
+            raise DomainError(conflict) from None
         raise

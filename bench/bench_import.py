@@ -34,9 +34,10 @@ from openpyxl import Workbook  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
-from app.org import roster  # noqa: E402
 from app.org.models import Branch, Member  # noqa: E402
 from app.org.passwords import set_own_password  # noqa: E402
+from app.org.roster.batches import commit_batch, create_batch  # noqa: E402
+from app.org.roster.columns import COLUMNS  # noqa: E402
 
 COMMITTEES = ["市发展和改革委员会机关党委", "市财政局机关党委", "市人力资源和社会保障局机关党委",
               "市住房和城乡建设局机关党委", "市交通运输局机关党委"]
@@ -124,7 +125,7 @@ def xlsx(rows, title=True):
     sheet = workbook.create_sheet("花名册")
     if title:
         sheet.append(["2026年度党员花名册"])
-    sheet.append([header for _, header in roster.COLUMNS])
+    sheet.append([header for _, header in COLUMNS])
     for row in rows:
         sheet.append(row)
     out = io.BytesIO()
@@ -162,10 +163,10 @@ def main():
 
             def passes(name, data, expect):
                 print(name)
-                batch, validate_s = timed("validate (read, check, store)", roster.create_batch,
+                batch, validate_s = timed("validate (read, check, store)", create_batch,
                                           admin, data, "bench.xlsx")
                 assert batch.error_count == 0, batch.summary["problems"][:3]
-                result, commit_s = timed("commit (re-check, write)", roster.commit_batch,
+                result, commit_s = timed("commit (re-check, write)", commit_batch,
                                          admin, batch.id)
                 counts = result.counts
                 print(f"  counts {counts}")
@@ -195,7 +196,7 @@ def main():
             for index, row in enumerate(rows):
                 if index % 5 == 0:
                     row[3] = "1380000"  # too short
-            bad, _ = timed("validate", roster.create_batch, admin, xlsx(rows), "bad.xlsx")
+            bad, _ = timed("validate", create_batch, admin, xlsx(rows), "bad.xlsx")
             print(f"  {bad.error_count} problems, {len(bad.summary['problems'])} kept for the page")
             db.session.remove()
         with app.app_context():

@@ -20,7 +20,7 @@ from app.checkin.models import Checkin, Ticket
 from app.errors import message_for
 from app.events import service as events
 from app.extensions import db
-from app.registration import service as registration
+from app.registration import decide, invitations, leave_requests, signup
 from app.registration.models import Registration
 from app.timeutil import utcnow
 
@@ -56,7 +56,7 @@ def open_event(organizer, minutes_to_start=30, title="专题党课", **fields):
 def attendee(factory, organizer, event, name, branch, **fields):
     """A member registered (by the organizer) and confirmed, with their ticket code."""
     member = factory.member(name=name, branch=branch, **fields)
-    reg = registration.register(organizer, event.id, member_id=member.id)
+    reg = signup.register(organizer, event.id, member_id=member.id)
     return member, reg, checkin.ticket_for(reg).code
 
 
@@ -162,15 +162,15 @@ def test_ticket_of_another_event_is_wrong_event(scene, factory, staff):
 
 
 def test_cancelled_registration_is_not_confirmed(scene, staff):
-    registration.cancel(scene.organizer, scene.alice_reg.id)
+    decide.cancel(scene.organizer, scene.alice_reg.id)
     data = scan(staff, scene.session.id, scene.alice_code).get_json()
     assert (data["result"], data["code"]) == ("refused", "not_confirmed")
     assert "尚未确认" in data["message"]
 
 
 def test_approved_leave_is_on_leave(scene, staff):
-    leave = registration.request_leave(scene.alice, scene.alice_reg.id, scene.session.id, "出差")
-    registration.decide_leave(scene.organizer, leave.id, True)
+    leave = leave_requests.request_leave(scene.alice, scene.alice_reg.id, scene.session.id, "出差")
+    leave_requests.decide_leave(scene.organizer, leave.id, True)
     data = scan(staff, scene.session.id, scene.alice_code).get_json()
     assert (data["result"], data["code"], data["message"]) == ("refused", "on_leave",
                                                                "已请假，本场不需要签到。")
@@ -445,16 +445,16 @@ def test_summary_numbers_follow_design_section_3(org, factory, login):
     away, away_reg, _ = attendee(factory, org.organizer, event, "请假", org.one)
     attendee(factory, org.organizer, event, "缺席", org.one)
     _, cancelled_reg, _ = attendee(factory, org.organizer, event, "已取消", org.one)
-    registration.cancel(org.organizer, cancelled_reg.id)
+    decide.cancel(org.organizer, cancelled_reg.id)
     pending_leave_member, pending_leave_reg, _ = attendee(factory, org.organizer, event, "请假未批", org.two)
     invited = factory.member(name="指定参加", branch=org.two)
-    registration.invite(org.organizer, event.id, {"branch_ids": [org.two.id]})
+    invitations.invite(org.organizer, event.id, {"branch_ids": [org.two.id]})
     invited_code = checkin.ticket_for(db.session.scalar(db.select(Registration).filter_by(
         member_id=invited.id))).code
     walker = factory.member(name="列席人员", branch=org.two)
-    leave = registration.request_leave(away, away_reg.id, session.id, "出差")
-    registration.decide_leave(org.organizer, leave.id, True)
-    registration.request_leave(pending_leave_member, pending_leave_reg.id, None, "有事")
+    leave = leave_requests.request_leave(away, away_reg.id, session.id, "出差")
+    leave_requests.decide_leave(org.organizer, leave.id, True)
+    leave_requests.request_leave(pending_leave_member, pending_leave_reg.id, None, "有事")
 
     client = login(org.organizer)
     # 按时到 scanned 12 minutes ago (8 minutes after the start, within the grace), 迟到 now.
@@ -489,11 +489,11 @@ def test_summary_of_an_empty_session_has_no_rate(org, login):
 def test_expected_search_by_name_or_last_phone_digits(scene, factory, staff):
     attendee(factory, scene.organizer, scene.event, "王小明", scene.one, phone="13912340001")
     _, cancelled, _ = attendee(factory, scene.organizer, scene.event, "王已取消", scene.one)
-    registration.cancel(scene.organizer, cancelled.id)
+    decide.cancel(scene.organizer, cancelled.id)
     other = open_event(scene.organizer, title="另一场活动")
     attendee(factory, scene.organizer, other, "王外人", scene.one)
-    leave = registration.request_leave(scene.alice, scene.alice_reg.id, None, "出差")
-    registration.decide_leave(scene.organizer, leave.id, True)
+    leave = leave_requests.request_leave(scene.alice, scene.alice_reg.id, None, "出差")
+    leave_requests.decide_leave(scene.organizer, leave.id, True)
     scan(staff, scene.session.id, scene.bob_code)
 
     url = f"/api/v1/sessions/{scene.session.id}/expected"
@@ -517,7 +517,7 @@ def test_expected_search_by_name_or_last_phone_digits(scene, factory, staff):
 def test_expected_search_shows_at_most_20_not_checked_in_first(org, factory, login):
     event = open_event(org.organizer)
     people = [factory.member(name=f"张{n:02d}", branch=org.one, initial=True) for n in range(23)]
-    registration.invite(org.organizer, event.id, {"branch_ids": [org.one.id]})
+    invitations.invite(org.organizer, event.id, {"branch_ids": [org.one.id]})
     regs = {r.member_id: r for r in db.session.scalars(db.select(Registration))}
     client = login(org.organizer)
     client.post(f"/api/v1/sessions/{event.sessions[0].id}/checkins",

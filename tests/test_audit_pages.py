@@ -170,16 +170,16 @@ def test_entries_without_an_actor_are_listed(admin_client, org):
 def test_event_and_registration_entries_read_in_chinese(admin_client, org, factory):
     from datetime import datetime, timezone
 
-    from app.registration import service as registrations
+    from app.registration import event_changes, signup
 
     from .test_registration_service import make_event
 
     event = make_event(org["admin"], capacity=80)
     member = factory.member("李红", branch=org["first"])
-    registrations.register(member, event.id)
+    signup.register(member, event.id)
     sessions = [{"id": s.id, "starts_at": s.starts_at, "ends_at": s.ends_at} for s in event.sessions]
     opens = datetime(2026, 11, 20, 1, 0, tzinfo=timezone.utc)
-    registrations.edit_event(org["admin"], event.id, {"capacity": 90, "registration_opens_at": opens},
+    event_changes.edit_event(org["admin"], event.id, {"capacity": 90, "registration_opens_at": opens},
                              sessions)
     text = " ".join(rows(page(admin_client.get("/admin/audit"))))
     assert "人数上限：80 → 90" in text

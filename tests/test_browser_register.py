@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from app.extensions import db
-from app.registration import service
+from app.registration import decide, queries, signup
 from app.registration.models import Registration
 
 from .conftest import SCREENSHOTS, TEST_PASSWORD
@@ -88,7 +88,7 @@ def test_waitlist_then_promotion_on_the_home_page(phone, factory, org, fresh):
     second = factory.member(name="刘桂兰", branch=branch)
     event = make_event(organizer, title="红色教育基地现场教学", kind="other", capacity=1,
                        place="市革命历史纪念馆")
-    taken = service.register(first, event.id)
+    taken = signup.register(first, event.id)
 
     phone.goto("/login")
     log_in(phone, second)
@@ -99,7 +99,7 @@ def test_waitlist_then_promotion_on_the_home_page(phone, factory, org, fresh):
     expect(phone.locator("#my-status")).to_contain_text("候补第 1 位")
     phone.shot("waitlisted")
 
-    service.cancel(first, taken.id)  # the first member cannot go after all
+    decide.cancel(first, taken.id)  # the first member cannot go after all
 
     phone.goto("/")
     expect(phone.locator("#my-activities")).to_contain_text("您已从候补转为正式报名")
@@ -108,7 +108,7 @@ def test_waitlist_then_promotion_on_the_home_page(phone, factory, org, fresh):
     phone.locator("#my-activities").get_by_role("link", name=re.compile("红色教育基地现场教学")).first.tap()
     expect(phone.locator("#my-status .badge-green")).to_have_text("已报名")
     fresh()
-    assert service.active_registration(event.id, second.id).status == "confirmed"
+    assert queries.active_registration(event.id, second.id).status == "confirmed"
 
 
 def test_pages_fit_a_360_px_phone(browser, live_server, factory, org):
@@ -119,7 +119,7 @@ def test_pages_fit_a_360_px_phone(browser, live_server, factory, org):
                                {"name": "青年组4×100米接力", "max_age": 35, "capacity": 8},
                                {"name": "女子跳绳", "gender": "F"}], item_limit=2, capacity=200)
     lecture = make_event(organizer, title="专题党课", kind="lecture", sessions=3)
-    reg = service.register(member, lecture.id)
+    reg = signup.register(member, lecture.id)
     make_event(organizer, title="警示教育片观影", kind="warning_education", spec={"gender": "F"})
 
     context = browser.new_context(viewport={"width": 360, "height": 640}, is_mobile=True,

@@ -20,7 +20,7 @@ from app.checkin.models import Checkin, Ticket
 from app.errors import DomainError
 from app.events import service as events
 from app.extensions import db
-from app.registration import service as registrations
+from app.registration import decide, leave_requests, signup
 from app.registration.models import Registration
 
 START = datetime(2026, 12, 1, 1, 0, tzinfo=timezone.utc)  # 09:00 in Asia/Shanghai
@@ -61,13 +61,13 @@ def make_event(actor, *, sessions=1, checkout=False, walk_in=False, grace=10, ho
 
 
 def join(member, event, now=BEFORE):
-    return registrations.register(member, event.id, now=now)
+    return signup.register(member, event.id, now=now)
 
 
 def approved_leave(organizer, registration, session=None):
-    leave = registrations.request_leave(organizer, registration.id,
-                                        session.id if session else None, "出差", now=BEFORE)
-    return registrations.decide_leave(organizer, leave.id, True, now=BEFORE)
+    leave = leave_requests.request_leave(organizer, registration.id,
+                                         session.id if session else None, "出差", now=BEFORE)
+    return leave_requests.decide_leave(organizer, leave.id, True, now=BEFORE)
 
 
 def scan(session, code=None, **kwargs):
@@ -129,7 +129,7 @@ def test_other_event_comes_before_not_confirmed(training, org, factory):
     member = factory.member(name="王五", branch=org.two)
     registration = join(member, other)
     ticket = checkin.ticket_for(registration)
-    registrations.cancel(org.organizer, registration.id, now=BEFORE)
+    decide.cancel(org.organizer, registration.id, now=BEFORE)
     answer = scan(training.session, ticket.code)
     assert (answer.result, answer.code) == ("refused", "wrong_event")
     assert scan(training.session, None, registration_id=registration.id,
@@ -155,7 +155,7 @@ def test_registrations_not_confirmed_are_refused(org, factory):
     waitlisted = join(second, waiting)
     pending = join(third, approval)
     cancelled = join(fourth, approval)
-    registrations.cancel(fourth, cancelled.id, now=BEFORE)
+    decide.cancel(fourth, cancelled.id, now=BEFORE)
     assert waitlisted.status == "waitlisted" and pending.status == "pending"
     for registration, session in ((waitlisted, waiting.sessions[0]),
                                   (pending, approval.sessions[0]),
@@ -173,7 +173,7 @@ def test_on_leave_needs_an_approved_leave_covering_the_session(org, factory):
     ra, rb, rc = join(a, event), join(b, event), join(c, event)
     approved_leave(org.organizer, ra, second)  # leave for the second session only
     approved_leave(org.organizer, rb)  # all sessions
-    registrations.request_leave(c, rc.id, None, "家中有事", now=BEFORE)  # not decided yet
+    leave_requests.request_leave(c, rc.id, None, "家中有事", now=BEFORE)  # not decided yet
     assert scan(first, None, registration_id=ra.id, method="manual",
                 operator=org.organizer).result == "ok"
     assert scan(second, None, registration_id=ra.id, method="manual", operator=org.organizer,
@@ -485,13 +485,13 @@ def test_session_summary_follows_the_definitions(org, factory):
     f_member, f = person("己", org.two)  # present, moved to the first branch afterwards
     _, g = person("庚", org.two)  # leave for the other session only: absent
     h_member = factory.member(name="辛", branch=org.two)
-    h = registrations.register(org.organizer, event.id, h_member.id, now=BEFORE)  # proxy
+    h = signup.register(org.organizer, event.id, h_member.id, now=BEFORE)  # proxy
     i_member, i = person("壬", org.two)  # cancelled: not expected
-    registrations.cancel(i_member, i.id, now=BEFORE)
+    decide.cancel(i_member, i.id, now=BEFORE)
     walker = factory.member(name="列席者", branch=org.committee)
 
     approved_leave(org.organizer, c, session)
-    registrations.request_leave(e_member, e.id, session.id, "看病", now=BEFORE)
+    leave_requests.request_leave(e_member, e.id, session.id, "看病", now=BEFORE)
     approved_leave(org.organizer, g, later)
 
     def manual(registration, minutes):

@@ -11,7 +11,7 @@ from app.audit.models import AuditLog
 from app.events import service as events
 from app.events.models import Event, EventItem, EventSession
 from app.extensions import db
-from app.registration import service as registrations
+from app.registration import decide, signup
 from app.registration.models import Registration
 
 from .conftest import count_statements
@@ -144,7 +144,7 @@ def test_list_shows_status_kind_time_and_counts_and_filters(login, org, factory)
     training = make_event(organizer, title="党务培训班", start=START, publish=True, capacity=2)
     make_contest(organizer, title="职工运动会", start=START)
     for n in range(3):  # 2 confirmed, 1 waitlisted
-        registrations.register(organizer, training.id, factory.member(name=f"人{n}", branch=org["one"]).id)
+        signup.register(organizer, training.id, factory.member(name=f"人{n}", branch=org["one"]).id)
     client = login(organizer)
     html = page(client.get("/manage/events"))
     assert "发布新活动" in html and 'class="btn btn-primary"' in html
@@ -370,7 +370,7 @@ def test_edit_form_shows_local_times_and_keeps_registrations(login, org, factory
     event = make_event(organizer, start=START, sessions=2, publish=True, capacity=5)
     people = [factory.member(name=f"报名人{n}", branch=org["one"]) for n in range(3)]
     for person in people:
-        registrations.register(person, event.id)
+        signup.register(person, event.id)
     session_ids = [s.id for s in event.sessions]
     client = login(organizer)
     html = page(client.get(f"/manage/events/{event.id}/edit"))
@@ -406,8 +406,8 @@ def test_raising_capacity_promotes_the_waitlist(login, org, factory):
     organizer = org["organizer"]
     event = make_event(organizer, start=START, publish=True, capacity=1)
     first, second = (factory.member(name=n, branch=org["one"]) for n in ("甲", "乙"))
-    registrations.register(first, event.id)
-    assert registrations.register(second, event.id).status == "waitlisted"
+    signup.register(first, event.id)
+    assert signup.register(second, event.id).status == "waitlisted"
     client = login(organizer)
     data = form(org["committee"], capacity="2", **{"sessions-0-id": str(event.sessions[0].id),
                                                   "sessions-0-starts_at": "2030-05-10T09:00",
@@ -484,7 +484,7 @@ def test_cancel_needs_a_reason_and_keeps_records(login, org, factory):
     organizer = org["organizer"]
     event = make_event(organizer, start=START, publish=True)
     person = factory.member(name="报名人", branch=org["one"])
-    registrations.register(person, event.id)
+    signup.register(person, event.id)
     client = login(organizer)
     response = client.post(f"/manage/events/{event.id}/cancel", data={"reason": "  "})
     assert response.status_code == 422
@@ -530,7 +530,7 @@ def cadres(org, factory):
 def test_invite_preview_then_confirm(login, org, cadres):
     organizer = org["organizer"]
     event = make_event(organizer, start=START, kind="warning_education", publish=True, capacity=1)
-    registrations.register(cadres["甲"], event.id)  # already registered, takes the one place
+    signup.register(cadres["甲"], event.id)  # already registered, takes the one place
     client = login(organizer)
     html = page(client.get(f"/manage/events/{event.id}/invite"))
     assert "预览人数" in html and "确认添加（" not in html
@@ -658,8 +658,8 @@ def test_removing_an_item_someone_chose_is_refused_not_a_500(login, org, factory
     event = make_contest(organizer, start=START, publish=True)
     person = factory.member(name="报名人", branch=org["one"])
     first = event.items[0]
-    registration = registrations.register(person, event.id, item_ids=[first.id])
-    registrations.cancel(person, registration.id)  # the choice stays on record
+    registration = signup.register(person, event.id, item_ids=[first.id])
+    decide.cancel(person, registration.id)  # the choice stays on record
     client = login(organizer)
     rows = {f"items-{n}-{key}": value for n, item in enumerate(event.items) for key, value in {
         "id": str(item.id), "name": item.name, "is_team": "1" if item.is_team else "0",

@@ -10,7 +10,7 @@ from app.events import service as events
 from app.events.models import Event, EventItem, EventSession
 from app.extensions import db
 from app.org.models import Member
-from app.registration import service as registrations
+from app.registration import event_changes
 from app.registration.models import Registration
 
 from .event_factories import event_data, item_rows, make_contest, make_event, session_rows
@@ -213,7 +213,7 @@ def test_edit_through_registration_keeps_session_ids_and_audits(org):
     ids = [s.id for s in event.sessions]
     rows = [{"id": s.id, "title": f"课{n}", "starts_at": s.starts_at, "ends_at": s.ends_at}
             for n, s in enumerate(event.sessions)]
-    registrations.edit_event(organizer, event.id, event_data(organizer.branch_id, title="改名"),
+    event_changes.edit_event(organizer, event.id, event_data(organizer.branch_id, title="改名"),
                              rows)
     db.session.expire_all()
     event = db.session.get(Event, event.id)

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from app.audit.models import AuditLog
 from app.extensions import db
 from app.org.models import Member
-from app.registration import export, service
+from app.registration import decide, export, signup
 from app.registration.models import Registration
 
 from .test_registration_manage_views import as_user, make_event, org  # noqa: F401  (fixtures)
@@ -29,10 +29,10 @@ def test_export_opens_with_chinese_headers_and_rows_in_scope(org, as_user):
     event = make_event(org.organizer, title="2026年春季运动会", kind="sports",
                        items=[{"name": "100米"}, {"name": "跳绳"}], approval=True)
     hundred, rope = event.items
-    service.register(org.a, event.id, item_ids=[hundred.id, rope.id])
-    service.register(org.b, event.id, item_ids=[rope.id])
-    rc = service.register(org.c, event.id, item_ids=[hundred.id])
-    service.reject(org.organizer, rc.id, "名额已满")
+    signup.register(org.a, event.id, item_ids=[hundred.id, rope.id])
+    signup.register(org.b, event.id, item_ids=[rope.id])
+    rc = signup.register(org.c, event.id, item_ids=[hundred.id])
+    decide.reject(org.organizer, rc.id, "名额已满")
 
     response = as_user(org.organizer).get(f"/manage/events/{event.id}/registrants.xlsx")
     assert response.headers["Content-Type"].startswith(
@@ -74,17 +74,19 @@ def test_export_opens_with_chinese_headers_and_rows_in_scope(org, as_user):
 
 def test_member_cannot_export(org, as_user):
     event = make_event(org.organizer)
-    service.register(org.a, event.id)
+    signup.register(org.a, event.id)
     assert as_user(org.a).get(f"/manage/events/{event.id}/registrants.xlsx").status_code == 403
 
 
 def test_text_that_looks_like_a_formula_stays_text(org, as_user, factory):
     event = make_event(org.organizer)
-    member = factory.member(name="=HYPERLINK(1)", branch=org.one, unit="=1+1")
-    service.register(member, event.id)
+    member = factory.member(name="=HYPERLINK(1)", branch=org.one, unit="=1+1", position="@SUM(1)")
+    signup.register(member, event.id)
     sheet, rows = read(as_user(org.organizer).get(f"/manage/events/{event.id}/registrants.xlsx"))
-    assert rows[1][1] == "=HYPERLINK(1)" and rows[1][4] == "=1+1"
-    assert sheet["B2"].data_type == "s"
+    assert rows[1][1] == "=HYPERLINK(1)" and rows[1][4] == "=1+1" and rows[1][5] == "@SUM(1)"
+    for cell in (sheet["B2"], sheet["E2"], sheet["F2"]):
+        # text, and Excel keeps it text when someone edits the cell
+        assert cell.data_type == "s" and cell.quotePrefix, cell.coordinate
 
 
 def test_filename_drops_characters_windows_refuses():

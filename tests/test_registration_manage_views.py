@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from app.audit.models import AuditLog
 from app.events import service as events
 from app.extensions import db
-from app.registration import service
+from app.registration import leave_requests, queries, signup, team_entries
 from app.registration.models import Leave, Registration, Team
 from app.timeutil import utcnow
 
@@ -89,7 +89,7 @@ def url(event, suffix="registrants"):
 def test_organizer_sees_every_branch_secretary_only_their_subtree(org, as_user):
     event = make_event(org.organizer)
     for member in (org.a, org.b, org.c):
-        service.register(member, event.id)
+        signup.register(member, event.id)
 
     page = text(as_user(org.organizer).get(url(event)))
     assert all(name in page for name in ("王一", "李二", "赵三"))
@@ -110,7 +110,7 @@ def test_organizer_sees_every_branch_secretary_only_their_subtree(org, as_user):
 def test_members_get_403_everywhere(org, as_user, factory):
     event = make_event(org.organizer, kind="sports",
                        items=[{"name": "拔河", "is_team": True, "team_min": 2, "team_max": 5}])
-    reg = service.register(org.a, event.id, item_ids=[event.items[0].id])
+    reg = signup.register(org.a, event.id, item_ids=[event.items[0].id])
     member = as_user(org.c)
     for path in ("/manage", url(event), url(event, "registrants.xlsx"), url(event, "proxy"),
                  "/manage/leaves", url(event, "teams")):
@@ -124,7 +124,7 @@ def test_members_get_403_everywhere(org, as_user, factory):
 
 def test_phones_masked_unless_admin(org, as_user):
     event = make_event(org.organizer)
-    service.register(org.a, event.id)
+    signup.register(org.a, event.id)
     for staff in (org.organizer, org.sec_one):
         page = text(as_user(staff).get(url(event)))
         assert "138****1234" in page and "13812341234" not in page
@@ -136,9 +136,9 @@ def test_filters_and_counts(org, as_user, factory):
     event = make_event(org.organizer, kind="sports", capacity=2,
                        items=[{"name": "100米"}, {"name": "跳绳"}])
     hundred, rope = event.items
-    service.register(org.a, event.id, item_ids=[hundred.id])
-    service.register(org.b, event.id, item_ids=[rope.id])
-    service.register(org.c, event.id, item_ids=[hundred.id])  # full: waitlisted
+    signup.register(org.a, event.id, item_ids=[hundred.id])
+    signup.register(org.b, event.id, item_ids=[rope.id])
+    signup.register(org.c, event.id, item_ids=[hundred.id])  # full: waitlisted
     client = as_user(org.organizer)
 
     page = text(client.get(url(event)))
@@ -164,7 +164,7 @@ def test_registrant_list_queries_do_not_grow_with_rows(org, as_user, factory):
     def add(count):
         for n in range(count):
             member = factory.member(name=f"队员{n}", branch=org.one if n % 2 else org.two)
-            service.register(member, event.id, item_ids=ids)
+            signup.register(member, event.id, item_ids=ids)
 
     add(3)
     client.get(url(event))
@@ -196,8 +196,8 @@ def test_list_is_paginated(org, as_user, factory):
 
 def test_approve_and_reject_with_reason(org, as_user):
     event = make_event(org.organizer, approval=True)
-    ra = service.register(org.a, event.id)
-    rb = service.register(org.b, event.id)
+    ra = signup.register(org.a, event.id)
+    rb = signup.register(org.b, event.id)
     client = as_user(org.organizer)
 
     before = audit_actions()
@@ -227,7 +227,7 @@ def test_approve_and_reject_with_reason(org, as_user):
 
 def test_secretary_decides_only_events_they_manage(org, as_user):
     committee_event = make_event(org.organizer, approval=True)
-    reg = service.register(org.a, committee_event.id)
+    reg = signup.register(org.a, committee_event.id)
     secretary = as_user(org.sec_one)
     page = text(secretary.get(url(committee_event)))
     assert "王一" in page and "确认不通过" not in page and ">通过<" not in page
@@ -235,7 +235,7 @@ def test_secretary_decides_only_events_they_manage(org, as_user):
     assert registration(reg.id).status == "pending"
 
     branch_event = make_event(org.sec_one, title="一支部主题党日", approval=True)
-    mine = service.register(org.a, branch_event.id)
+    mine = signup.register(org.a, branch_event.id)
     assert secretary.post(f"{url(branch_event)}/{mine.id}/approve").status_code == 302
     assert registration(mine.id).status == "confirmed"
     # a sibling branch's secretary can neither see nor touch it
@@ -247,8 +247,8 @@ def test_secretary_decides_only_events_they_manage(org, as_user):
 
 def test_staff_cancel(org, as_user):
     event = make_event(org.organizer, capacity=1)
-    ra = service.register(org.a, event.id)
-    rc = service.register(org.c, event.id)  # waitlisted
+    ra = signup.register(org.a, event.id)
+    rc = signup.register(org.c, event.id)  # waitlisted
     response = as_user(org.organizer).post(f"{url(event)}/{ra.id}/cancel")
     assert response.status_code == 302
     assert registration(ra.id).status == "cancelled"
@@ -268,7 +268,7 @@ def test_proxy_page_lists_own_members_with_state(org, as_user, factory):
     event = make_event(org.organizer, spec={"gender": "F"})
     woman = factory.member(name="孙四", branch=org.one, gender="F")
     factory.member(name="周五", branch=org.one, gender="M")
-    service.register(woman, event.id)
+    signup.register(woman, event.id)
     page = text(as_user(org.sec_one).get(url(event, "proxy")))
     assert "孙四" in page and "已报名" in page
     assert "周五" in page and "仅限女职工报名" in page
@@ -279,7 +279,7 @@ def test_proxy_page_lists_own_members_with_state(org, as_user, factory):
 
 def test_proxy_registration_per_member_results(org, as_user, factory):
     event = make_event(org.organizer)
-    service.register(org.b, event.id)
+    signup.register(org.b, event.id)
     client = as_user(org.sec_one)
     response = client.post(url(event, "proxy"),
                            data={"member_ids": [org.a.id, org.b.id, org.c.id]})
@@ -290,9 +290,9 @@ def test_proxy_registration_per_member_results(org, as_user, factory):
     assert "只能为本支部（含下级组织）的人员代报名。" in page
     assert "成功 1 人" in page
 
-    reg = service.active_registration(event.id, org.a.id)
+    reg = queries.active_registration(event.id, org.a.id)
     assert (reg.source, reg.registered_by_id) == ("proxy", org.sec_one.id)
-    assert service.active_registration(event.id, org.c.id) is None  # out of scope: nothing
+    assert queries.active_registration(event.id, org.c.id) is None  # out of scope: nothing
     creates = [r for r in db.session.scalars(sa.select(AuditLog).where(
         AuditLog.action == "registration.create"))]
     assert [r.details["source"] for r in creates] == ["self", "proxy"]
@@ -329,10 +329,10 @@ def test_proxy_with_items_and_nothing_ticked(org, as_user):
 
 def test_leave_approval_in_scope(org, as_user):
     event = make_event(org.organizer)
-    reg = service.register(org.a, event.id)
-    leave = service.request_leave(org.a, reg.id, None, "外出公干")
-    other_reg = service.register(org.c, event.id)
-    other_leave = service.request_leave(org.c, other_reg.id, None, "生病")
+    reg = signup.register(org.a, event.id)
+    leave = leave_requests.request_leave(org.a, reg.id, None, "外出公干")
+    other_reg = signup.register(org.c, event.id)
+    other_leave = leave_requests.request_leave(org.c, other_reg.id, None, "生病")
 
     page = text(as_user(org.sec_one).get("/manage/leaves"))
     assert "王一" in page and "外出公干" in page and "赵三" not in page
@@ -377,9 +377,9 @@ def tug(org, factory):
                        items=[{"name": "拔河", "is_team": True, "team_min": 2, "team_max": 3},
                               {"name": "100米"}])
     item = event.items[0]
-    ours = [service.register(factory.member(name=f"一支队员{n}", branch=org.one), event.id,
-                             item_ids=[item.id]) for n in range(4)]
-    theirs = service.register(org.c, event.id, item_ids=[item.id])
+    ours = [signup.register(factory.member(name=f"一支队员{n}", branch=org.one), event.id,
+                            item_ids=[item.id]) for n in range(4)]
+    theirs = signup.register(org.c, event.id, item_ids=[item.id])
     return event, item, ours, theirs
 
 
@@ -429,8 +429,8 @@ def test_team_of_another_branch_is_refused(org, as_user, tug):
     assert db.session.query(Team).count() == 0
 
     # their own team, formed by the other secretary, cannot be changed by this one
-    extra = service.register(org.sec_two, event.id, item_ids=[item.id])
-    team = service.save_team(org.sec_two, item.id, org.two.id, "二支部队", [theirs.id, extra.id])
+    extra = signup.register(org.sec_two, event.id, item_ids=[item.id])
+    team = team_entries.save_team(org.sec_two, item.id, org.two.id, "二支部队", [theirs.id, extra.id])
     data = {"item_id": item.id, "branch_id": org.one.id, "team_id": team.id, "name": "改名",
             "members": [ours[0].id, ours[1].id]}
     assert as_user(org.sec_one).post(url(event, "teams"), data=data).status_code == 403
@@ -449,11 +449,11 @@ def test_event_without_team_items(org, as_user):
 
 def test_landing_shows_pending_counts_in_scope(org, as_user):
     event = make_event(org.organizer, approval=True)
-    service.register(org.a, event.id)
-    service.register(org.c, event.id)
+    signup.register(org.a, event.id)
+    signup.register(org.c, event.id)
     open_event = make_event(org.organizer, title="警示教育大会")
-    reg = service.register(org.a, open_event.id)
-    service.request_leave(org.a, reg.id, None, "出差")
+    reg = signup.register(org.a, open_event.id)
+    leave_requests.request_leave(org.a, reg.id, None, "出差")
     make_event(org.organizer, title="未发布的草稿", publish=False)
 
     page = text(as_user(org.organizer).get("/manage"))

@@ -7,7 +7,8 @@ from app.audit.models import AuditLog
 from app.errors import DomainError
 from app.events import service as events
 from app.extensions import db
-from app.registration import service
+from app.org.scope import is_secretary_of
+from app.registration import decide, event_changes, invitations, leave_requests, queries, signup, team_entries
 from app.registration.models import Registration
 
 NOW = datetime(2026, 12, 1, 1, 0, tzinfo=timezone.utc)
@@ -54,24 +55,24 @@ def test_capacity_then_waitlist_in_order_then_promotion(org, factory):
     committee, one, two, organizer = org
     event = make_event(organizer, capacity=2)
     a, b, c, d = people(factory, one, 4)
-    regs = [service.register(m, event.id, now=NOW + timedelta(seconds=n)) for n, m in enumerate((a, b, c, d))]
+    regs = [signup.register(m, event.id, now=NOW + timedelta(seconds=n)) for n, m in enumerate((a, b, c, d))]
     assert [r.status for r in regs] == ["confirmed", "confirmed", "waitlisted", "waitlisted"]
-    assert [service.waitlist_position(r) for r in regs[2:]] == [1, 2]
+    assert [queries.waitlist_position(r) for r in regs[2:]] == [1, 2]
 
-    service.cancel(b, regs[1].id, now=NOW)
+    decide.cancel(b, regs[1].id, now=NOW)
     db.session.expire_all()
     assert db.session.get(Registration, regs[2].id).status == "confirmed"
     assert db.session.get(Registration, regs[2].id).promoted_at is not None
     assert db.session.get(Registration, regs[3].id).status == "waitlisted"
-    assert service.waitlist_position(db.session.get(Registration, regs[3].id)) == 1
+    assert queries.waitlist_position(db.session.get(Registration, regs[3].id)) == 1
 
 
 def test_full_without_waitlist_is_refused_and_writes_nothing(org, factory):
     *_, organizer = org
     event = make_event(organizer, capacity=1, waitlist=False)
     a, b = people(factory, org[1], 2)
-    service.register(a, event.id, now=NOW)
-    assert codes(service.register, b, event.id, now=NOW) == "event_full"
+    signup.register(a, event.id, now=NOW)
+    assert codes(signup.register, b, event.id, now=NOW) == "event_full"
     assert db.session.query(Registration).count() == 1
 
 
@@ -79,12 +80,12 @@ def test_registering_twice_is_refused(org, factory):
     *_, organizer = org
     event = make_event(organizer)
     member = factory.member(branch=org[1])
-    service.register(member, event.id, now=NOW)
-    assert codes(service.register, member, event.id, now=NOW) == "already_registered"
+    signup.register(member, event.id, now=NOW)
+    assert codes(signup.register, member, event.id, now=NOW) == "already_registered"
     # after cancelling, registering again works (a new row; the cancelled one stays)
-    reg = service.active_registration(event.id, member.id)
-    service.cancel(member, reg.id, now=NOW)
-    service.register(member, event.id, now=NOW)
+    reg = queries.active_registration(event.id, member.id)
+    decide.cancel(member, reg.id, now=NOW)
+    signup.register(member, event.id, now=NOW)
     statuses = sorted(r.status for r in db.session.query(Registration))
     assert statuses == ["cancelled", "confirmed"]
 
@@ -93,14 +94,14 @@ def test_window_draft_and_cancelled_events(org, factory):
     *_, organizer = org
     member = factory.member(branch=org[1])
     draft = make_event(organizer, publish=False)
-    assert codes(service.register, member, draft.id, now=NOW) == "event_not_found"
+    assert codes(signup.register, member, draft.id, now=NOW) == "event_not_found"
     later = make_event(organizer, opens=NOW + timedelta(days=1), closes=NOW + timedelta(days=2))
-    assert codes(service.register, member, later.id, now=NOW) == "registration_not_open"
-    assert codes(service.register, member, later.id, now=NOW + timedelta(days=3)) == "registration_closed"
-    assert service.register(member, later.id, now=NOW + timedelta(days=1, hours=1)).status == "confirmed"
+    assert codes(signup.register, member, later.id, now=NOW) == "registration_not_open"
+    assert codes(signup.register, member, later.id, now=NOW + timedelta(days=3)) == "registration_closed"
+    assert signup.register(member, later.id, now=NOW + timedelta(days=1, hours=1)).status == "confirmed"
     cancelled = make_event(organizer)
     events.cancel_event(organizer, cancelled, "天气原因")
-    assert codes(service.register, member, cancelled.id, now=NOW) == "event_cancelled"
+    assert codes(signup.register, member, cancelled.id, now=NOW) == "event_cancelled"
 
 
 def test_eligibility_reason_in_plain_chinese(org, factory):
@@ -110,37 +111,37 @@ def test_eligibility_reason_in_plain_chinese(org, factory):
     older = factory.member(branch=org[1], gender="F", birth_date=date(1980, 1, 1))
     young = factory.member(branch=org[1], gender="F", birth_date=date(1995, 1, 1))
     with pytest.raises(DomainError) as caught:
-        service.register(man, event.id, now=NOW)
+        signup.register(man, event.id, now=NOW)
     assert caught.value.message == "仅限女职工报名。"
     with pytest.raises(DomainError) as caught:
-        service.register(older, event.id, now=NOW)
+        signup.register(older, event.id, now=NOW)
     assert caught.value.message == "仅限35周岁以下。"
-    assert service.register(young, event.id, now=NOW).status == "confirmed"
+    assert signup.register(young, event.id, now=NOW).status == "confirmed"
 
 
 def test_branch_subtree_eligibility(org, factory):
     committee, one, two, organizer = org
     event = make_event(organizer, spec={"branch_ids": [one.id]})
-    assert service.register(factory.member(branch=one), event.id, now=NOW)
-    assert codes(service.register, factory.member(branch=two), event.id, now=NOW) == "not_eligible"
+    assert signup.register(factory.member(branch=one), event.id, now=NOW)
+    assert codes(signup.register, factory.member(branch=two), event.id, now=NOW) == "not_eligible"
 
 
 def test_approval_required_then_approve_or_reject_with_reason(org, factory):
     *_, organizer = org
     event = make_event(organizer, capacity=1, approval=True)
     a, b = people(factory, org[1], 2)
-    ra = service.register(a, event.id, now=NOW)
-    rb = service.register(b, event.id, now=NOW + timedelta(seconds=1))
+    ra = signup.register(a, event.id, now=NOW)
+    rb = signup.register(b, event.id, now=NOW + timedelta(seconds=1))
     assert (ra.status, rb.status) == ("pending", "waitlisted")
-    assert codes(service.reject, organizer, ra.id, "") == "reject_reason_required"
-    service.reject(organizer, ra.id, "名额优先安排新任干部")
+    assert codes(decide.reject, organizer, ra.id, "") == "reject_reason_required"
+    decide.reject(organizer, ra.id, "名额优先安排新任干部")
     db.session.expire_all()
     ra, rb = db.session.get(Registration, ra.id), db.session.get(Registration, rb.id)
     assert ra.status == "rejected" and ra.decision_reason == "名额优先安排新任干部"
     assert rb.status == "pending"  # promoted, still needs approval
-    service.approve(organizer, rb.id)
+    decide.approve(organizer, rb.id)
     assert db.session.get(Registration, rb.id).status == "confirmed"
-    assert codes(service.approve, a, rb.id) == "forbidden"
+    assert codes(decide.approve, a, rb.id) == "forbidden"
     actions = {row.action for row in db.session.query(AuditLog)}
     assert {"registration.reject", "registration.approve", "registration.promote"} <= actions
 
@@ -158,30 +159,30 @@ def test_items_limit_capacity_quota_and_age_group(org, factory):
     a, b, c = people(factory, one, 3, birth_date=date(1995, 5, 1))
     d = factory.member(branch=two, birth_date=date(1970, 5, 1))
 
-    assert codes(service.register, a, event.id, item_ids=[], now=NOW) == "items_required"
-    assert codes(service.register, a, event.id, item_ids=[hundred.id, tug.id, rope.id], now=NOW) == "item_limit_exceeded"
-    assert codes(service.register, a, event.id, item_ids=[walk.id], now=NOW) == "item_not_eligible"
-    assert codes(service.register, a, event.id, item_ids=[999999], now=NOW) == "item_unknown"
-    service.register(a, event.id, item_ids=[hundred.id, rope.id], now=NOW)
-    assert codes(service.register, b, event.id, item_ids=[rope.id], now=NOW) == "item_quota_full"
-    service.register(b, event.id, item_ids=[hundred.id], now=NOW)
-    assert codes(service.register, c, event.id, item_ids=[hundred.id], now=NOW) == "item_full"
-    service.register(d, event.id, item_ids=[rope.id, walk.id], now=NOW)  # other branch's quota, 40+
+    assert codes(signup.register, a, event.id, item_ids=[], now=NOW) == "items_required"
+    assert codes(signup.register, a, event.id, item_ids=[hundred.id, tug.id, rope.id], now=NOW) == "item_limit_exceeded"
+    assert codes(signup.register, a, event.id, item_ids=[walk.id], now=NOW) == "item_not_eligible"
+    assert codes(signup.register, a, event.id, item_ids=[999999], now=NOW) == "item_unknown"
+    signup.register(a, event.id, item_ids=[hundred.id, rope.id], now=NOW)
+    assert codes(signup.register, b, event.id, item_ids=[rope.id], now=NOW) == "item_quota_full"
+    signup.register(b, event.id, item_ids=[hundred.id], now=NOW)
+    assert codes(signup.register, c, event.id, item_ids=[hundred.id], now=NOW) == "item_full"
+    signup.register(d, event.id, item_ids=[rope.id, walk.id], now=NOW)  # other branch's quota, 40+
     assert db.session.query(Registration).count() == 3
 
 
 def test_capacity_cannot_drop_below_places_taken_and_raising_promotes(org, factory):
     *_, organizer = org
     event = make_event(organizer, capacity=2)
-    regs = [service.register(m, event.id, now=NOW + timedelta(seconds=n))
+    regs = [signup.register(m, event.id, now=NOW + timedelta(seconds=n))
             for n, m in enumerate(people(factory, org[1], 3))]
     sessions = [{"id": s.id, "starts_at": s.starts_at, "ends_at": s.ends_at} for s in event.sessions]
     with pytest.raises(DomainError) as caught:
-        service.edit_event(organizer, event.id, {"capacity": 1}, sessions)
+        event_changes.edit_event(organizer, event.id, {"capacity": 1}, sessions)
     assert caught.value.code == "capacity_below_confirmed"
     assert "已有 2 人报名" in caught.value.message
     assert db.session.get(type(event), event.id).capacity == 2
-    service.edit_event(organizer, event.id, {"capacity": 3}, sessions)
+    event_changes.edit_event(organizer, event.id, {"capacity": 3}, sessions)
     db.session.expire_all()
     assert db.session.get(Registration, regs[2].id).status == "confirmed"
 
@@ -190,11 +191,11 @@ def test_member_cancels_only_until_the_window_closes(org, factory):
     *_, organizer = org
     event = make_event(organizer, closes=NOW + timedelta(days=1))
     member = factory.member(branch=org[1])
-    reg = service.register(member, event.id, now=NOW)
-    assert codes(service.cancel, member, reg.id, now=NOW + timedelta(days=2)) == "cannot_cancel_now"
+    reg = signup.register(member, event.id, now=NOW)
+    assert codes(decide.cancel, member, reg.id, now=NOW + timedelta(days=2)) == "cannot_cancel_now"
     other = factory.member(branch=org[2])
-    assert codes(service.cancel, other, reg.id, now=NOW) == "forbidden"
-    service.cancel(organizer, reg.id, now=NOW + timedelta(days=2))  # staff may
+    assert codes(decide.cancel, other, reg.id, now=NOW) == "forbidden"
+    decide.cancel(organizer, reg.id, now=NOW + timedelta(days=2))  # staff may
     assert db.session.get(Registration, reg.id).status == "cancelled"
 
 
@@ -203,18 +204,18 @@ def test_proxy_registration_within_the_secretarys_subtree_only(org, factory):
     secretary = factory.member(branch=one, role="secretary")
     event = make_event(organizer)
     mine, theirs = factory.member(branch=one), factory.member(branch=two)
-    reg = service.register(secretary, event.id, mine.id, now=NOW)
+    reg = signup.register(secretary, event.id, mine.id, now=NOW)
     assert (reg.source, reg.registered_by_id, reg.member_id) == ("proxy", secretary.id, mine.id)
-    assert codes(service.register, secretary, event.id, theirs.id, now=NOW) == "proxy_out_of_scope"
+    assert codes(signup.register, secretary, event.id, theirs.id, now=NOW) == "proxy_out_of_scope"
     plain = factory.member(branch=one)
-    assert codes(service.register, plain, event.id, theirs.id, now=NOW) == "proxy_out_of_scope"
+    assert codes(signup.register, plain, event.id, theirs.id, now=NOW) == "proxy_out_of_scope"
 
 
 def test_registration_keeps_the_branch_it_was_made_in(org, factory):
     committee, one, two, organizer = org
     event = make_event(organizer)
     member = factory.member(branch=one)
-    reg = service.register(member, event.id, now=NOW)
+    reg = signup.register(member, event.id, now=NOW)
     member.branch_id = two.id
     db.session.commit()
     assert db.session.get(Registration, reg.id).branch_id == one.id
@@ -226,18 +227,18 @@ def test_leave_request_and_decisions(org, factory):
     member = factory.member(branch=one)
     secretary = factory.member(branch=one, role="secretary")
     other_secretary = factory.member(branch=two, role="secretary")
-    reg = service.register(member, event.id, now=NOW)
+    reg = signup.register(member, event.id, now=NOW)
     first, second = event.sessions
-    assert codes(service.request_leave, member, reg.id, first.id, " ") == "leave_reason_required"
-    leave = service.request_leave(member, reg.id, first.id, "外出公干")
-    assert codes(service.request_leave, member, reg.id, first.id, "再请") == "leave_duplicate"
-    assert codes(service.request_leave, member, reg.id, None, "全部请假") == "leave_duplicate"
-    assert codes(service.decide_leave, member, leave.id, True) == "forbidden"
-    assert codes(service.decide_leave, other_secretary, leave.id, True) == "forbidden"
-    service.decide_leave(secretary, leave.id, True, "同意")
-    assert codes(service.decide_leave, organizer, leave.id, False) == "leave_not_pending"
-    second_leave = service.request_leave(member, reg.id, second.id, "培训冲突")
-    service.decide_leave(organizer, second_leave.id, False, "请调整工作安排")
+    assert codes(leave_requests.request_leave, member, reg.id, first.id, " ") == "leave_reason_required"
+    leave = leave_requests.request_leave(member, reg.id, first.id, "外出公干")
+    assert codes(leave_requests.request_leave, member, reg.id, first.id, "再请") == "leave_duplicate"
+    assert codes(leave_requests.request_leave, member, reg.id, None, "全部请假") == "leave_duplicate"
+    assert codes(leave_requests.decide_leave, member, leave.id, True) == "forbidden"
+    assert codes(leave_requests.decide_leave, other_secretary, leave.id, True) == "forbidden"
+    leave_requests.decide_leave(secretary, leave.id, True, "同意")
+    assert codes(leave_requests.decide_leave, organizer, leave.id, False) == "leave_not_pending"
+    second_leave = leave_requests.request_leave(member, reg.id, second.id, "培训冲突")
+    leave_requests.decide_leave(organizer, second_leave.id, False, "请调整工作安排")
     statuses = sorted(leave.status for leave in db.session.get(Registration, reg.id).leaves)
     assert statuses == ["approved", "rejected"]
 
@@ -246,9 +247,9 @@ def test_leave_only_for_confirmed_registrations(org, factory):
     *_, organizer = org
     event = make_event(organizer, capacity=1)
     a, b = people(factory, org[1], 2)
-    service.register(a, event.id, now=NOW)
-    waiting = service.register(b, event.id, now=NOW)
-    assert codes(service.request_leave, b, waiting.id, None, "有事") == "leave_not_allowed"
+    signup.register(a, event.id, now=NOW)
+    waiting = signup.register(b, event.id, now=NOW)
+    assert codes(leave_requests.request_leave, b, waiting.id, None, "有事") == "leave_not_allowed"
 
 
 def test_mandatory_list_invites_everyone_matching(org, factory):
@@ -256,16 +257,16 @@ def test_mandatory_list_invites_everyone_matching(org, factory):
     section = people(factory, one, 3, rank="正科级") + people(factory, two, 2, rank="副科级")
     staff = people(factory, one, 2, rank="一级科员")
     event = make_event(organizer, kind="warning_education", capacity=2)
-    waiting = service.register(staff[0], event.id, now=NOW)
-    service.register(section[0], event.id, now=NOW)
+    waiting = signup.register(staff[0], event.id, now=NOW)
+    signup.register(section[0], event.id, now=NOW)
     spec = {"rank_levels": ["section"], "branch_ids": [one.id, two.id]}
-    preview = service.invitation_preview(event, spec)
+    preview = invitations.invitation_preview(event, spec)
     assert (preview["matched"], preview["confirmed"]) == (5, 1)
-    counts = service.invite(organizer, event.id, spec)
+    counts = invitations.invite(organizer, event.id, spec)
     assert counts == {"matched": 5, "added": 4, "upgraded": 0, "already": 1}
     invited = db.session.query(Registration).filter_by(source="invited").count()
     assert invited == 4  # over the capacity of 2: invited people always get a place
-    assert service.invite(organizer, event.id, spec)["added"] == 0  # idempotent
+    assert invitations.invite(organizer, event.id, spec)["added"] == 0  # idempotent
     assert waiting.status == "confirmed"  # registered before the list, kept
 
 
@@ -275,16 +276,16 @@ def test_team_within_size_and_branch(org, factory):
                        items=[{"name": "拔河", "is_team": True, "team_min": 2, "team_max": 3}])
     tug = event.items[0]
     secretary = factory.member(branch=one, role="secretary")
-    ours = [service.register(m, event.id, item_ids=[tug.id], now=NOW) for m in people(factory, one, 4)]
-    theirs = service.register(factory.member(branch=two), event.id, item_ids=[tug.id], now=NOW)
+    ours = [signup.register(m, event.id, item_ids=[tug.id], now=NOW) for m in people(factory, one, 4)]
+    theirs = signup.register(factory.member(branch=two), event.id, item_ids=[tug.id], now=NOW)
     ids = [r.id for r in ours]
-    assert codes(service.save_team, secretary, tug.id, one.id, "一支部", ids) == "team_size"
-    assert codes(service.save_team, secretary, tug.id, one.id, "一支部", ids[:2] + [theirs.id]) == "team_member_other_branch"
-    assert codes(service.save_team, secretary, tug.id, two.id, "二支部", [theirs.id, ids[0]]) == "forbidden"
-    team = service.save_team(secretary, tug.id, one.id, "一支部", ids[:3])
+    assert codes(team_entries.save_team, secretary, tug.id, one.id, "一支部", ids) == "team_size"
+    assert codes(team_entries.save_team, secretary, tug.id, one.id, "一支部", ids[:2] + [theirs.id]) == "team_member_other_branch"
+    assert codes(team_entries.save_team, secretary, tug.id, two.id, "二支部", [theirs.id, ids[0]]) == "forbidden"
+    team = team_entries.save_team(secretary, tug.id, one.id, "一支部", ids[:3])
     assert len([m for m in team.members if m.active]) == 3
-    assert codes(service.save_team, secretary, tug.id, one.id, "一支部二队", ids[2:4]) == "team_member_taken"
-    service.save_team(secretary, tug.id, one.id, "一支部", ids[1:3], team_id=team.id)
+    assert codes(team_entries.save_team, secretary, tug.id, one.id, "一支部二队", ids[2:4]) == "team_member_taken"
+    team_entries.save_team(secretary, tug.id, one.id, "一支部", ids[1:3], team_id=team.id)
     assert sorted(m.registration_id for m in team.members if m.active) == ids[1:3]
 
 
@@ -295,10 +296,10 @@ def test_secretary_cannot_take_over_another_branchs_team_by_id(org, factory):
     tug = event.items[0]
     sec_one = factory.member(branch=one, role="secretary")
     sec_two = factory.member(branch=two, role="secretary")
-    ours = [service.register(m, event.id, item_ids=[tug.id], now=NOW) for m in people(factory, one, 2)]
-    theirs = [service.register(m, event.id, item_ids=[tug.id], now=NOW) for m in people(factory, two, 2)]
-    team = service.save_team(sec_two, tug.id, two.id, "二支部队", [r.id for r in theirs])
-    assert codes(service.save_team, sec_one, tug.id, one.id, "一支部", [r.id for r in ours],
+    ours = [signup.register(m, event.id, item_ids=[tug.id], now=NOW) for m in people(factory, one, 2)]
+    theirs = [signup.register(m, event.id, item_ids=[tug.id], now=NOW) for m in people(factory, two, 2)]
+    team = team_entries.save_team(sec_two, tug.id, two.id, "二支部队", [r.id for r in theirs])
+    assert codes(team_entries.save_team, sec_one, tug.id, one.id, "一支部", [r.id for r in ours],
                  team_id=team.id) == "forbidden"
 
 
@@ -308,12 +309,38 @@ def test_secretary_scope_follows_the_branch_kept_on_the_registration(org, factor
     sec_one = factory.member(branch=one, role="secretary")
     sec_two = factory.member(branch=two, role="secretary")
     member = factory.member(branch=two)
-    reg = service.register(member, event.id, now=NOW)
+    reg = signup.register(member, event.id, now=NOW)
     member.branch_id = one.id  # moved after registering
     db.session.commit()
-    assert codes(service.cancel, sec_one, reg.id, now=NOW) == "forbidden"
-    service.cancel(sec_two, reg.id, now=NOW)
+    assert codes(decide.cancel, sec_one, reg.id, now=NOW) == "forbidden"
+    decide.cancel(sec_two, reg.id, now=NOW)
     assert db.session.get(Registration, reg.id).status == "cancelled"
+
+
+def test_a_secretary_acts_for_the_registrations_of_their_own_subtree(org, factory):
+    committee, one, two, organizer = org
+    sec_top = factory.member(branch=committee, role="secretary")
+    sec_one = factory.member(branch=one, role="secretary")
+    assert is_secretary_of(sec_top, committee) and is_secretary_of(sec_top, two)
+    assert is_secretary_of(sec_one, one) and not is_secretary_of(sec_one, two)
+    assert not is_secretary_of(sec_one, committee)  # never upwards
+    assert not is_secretary_of(organizer, one)  # organizers act by managing the event
+    assert not is_secretary_of(factory.member(branch=one), one)
+
+
+def test_a_secretary_who_organises_an_event_decides_leave_for_their_own_branch_only(org, factory):
+    committee, one, two, organizer = org
+    sec_one = factory.member(branch=one, role="secretary")
+    event = make_event(sec_one, sessions=2)  # organised by 第一党支部, open to everyone
+    theirs = signup.register(factory.member(branch=two), event.id, now=NOW)
+    ours = signup.register(factory.member(branch=one), event.id, now=NOW)
+    their_leave = leave_requests.request_leave(theirs.member, theirs.id, None, "出差")
+    our_leave = leave_requests.request_leave(ours.member, ours.id, None, "出差")
+    assert codes(leave_requests.decide_leave, sec_one, their_leave.id, True) == "forbidden"
+    assert leave_requests.decide_leave(sec_one, our_leave.id, True).status == "approved"
+    # as the event's manager they may still cancel anyone's registration
+    decide.cancel(sec_one, theirs.id, now=NOW)
+    assert db.session.get(Registration, theirs.id).status == "cancelled"
 
 
 def test_a_team_items_branch_quota_counts_teams(org, factory):
@@ -322,27 +349,27 @@ def test_a_team_items_branch_quota_counts_teams(org, factory):
         {"name": "拔河", "is_team": True, "team_min": 2, "team_max": 2, "branch_quota": 1}])
     tug = event.items[0]
     secretary = factory.member(branch=one, role="secretary")
-    regs = [service.register(m, event.id, item_ids=[tug.id], now=NOW) for m in people(factory, one, 4)]
-    service.save_team(secretary, tug.id, one.id, "一队", [r.id for r in regs[:2]])
-    assert codes(service.save_team, secretary, tug.id, one.id, "二队",
+    regs = [signup.register(m, event.id, item_ids=[tug.id], now=NOW) for m in people(factory, one, 4)]
+    team_entries.save_team(secretary, tug.id, one.id, "一队", [r.id for r in regs[:2]])
+    assert codes(team_entries.save_team, secretary, tug.id, one.id, "二队",
                  [r.id for r in regs[2:]]) == "team_quota_full"
 
 
 def test_staff_own_invited_registration_follows_member_rules(org, factory):
     committee, one, two, organizer = org
     event = make_event(organizer)
-    service.invite(organizer, event.id, {"branch_ids": [committee.id]})
-    own = service.active_registration(event.id, organizer.id)
-    assert codes(service.cancel, organizer, own.id, now=NOW) == "cannot_cancel_invited"
+    invitations.invite(organizer, event.id, {"branch_ids": [committee.id]})
+    own = queries.active_registration(event.id, organizer.id)
+    assert codes(decide.cancel, organizer, own.id, now=NOW) == "cannot_cancel_invited"
 
 
 def test_no_leave_for_a_cancelled_event(org, factory):
     *_, organizer = org
     event = make_event(organizer)
     member = factory.member(branch=org[1])
-    reg = service.register(member, event.id, now=NOW)
+    reg = signup.register(member, event.id, now=NOW)
     events.cancel_event(organizer, event, "改期")
-    assert codes(service.request_leave, member, reg.id, None, "有事") == "event_cancelled"
+    assert codes(leave_requests.request_leave, member, reg.id, None, "有事") == "event_cancelled"
 
 
 def test_a_cancelled_draft_never_shows_to_members(org, factory):

@@ -10,7 +10,7 @@ from app.errors import DomainError
 from app.events import service as events
 from app.events.models import Event
 from app.extensions import db
-from app.registration import service
+from app.registration import decide, invitations, leave_requests, queries, signup
 from app.registration.models import Leave, Registration
 from app.timeutil import utcnow
 
@@ -110,8 +110,8 @@ def test_kind_filter_and_places_left_and_own_badge(org, member, login, factory):
                          items=[{"name": "演讲"}])
     training = make_event(organizer, title="入党积极分子培训班", capacity=1)
     make_event(organizer, title="不限人数的党课", kind="lecture")
-    service.register(factory.member(branch=org[1]), contest.id, item_ids=[contest.items[0].id])
-    service.register(member, training.id)
+    signup.register(factory.member(branch=org[1]), contest.id, item_ids=[contest.items[0].id])
+    signup.register(member, training.id)
 
     client = login(member)
     words = text(page(client.get("/events")))
@@ -138,8 +138,8 @@ def test_list_queries_do_not_grow_with_the_number_of_events(org, member, login, 
             event = make_event(organizer, title=f"活动{n + offset}", kind=kind, capacity=5,
                                spec=spec, items=items, sessions=1 + n % 2)
             if spec is None and not items:
-                service.register(member, event.id)
-                service.register(factory.member(branch=one), event.id)
+                signup.register(member, event.id)
+                signup.register(factory.member(branch=one), event.id)
 
     def statements():
         with count_statements() as seen:
@@ -214,14 +214,14 @@ def test_waitlist_position_and_promotion_on_the_home_page(org, member, login, fa
     *_, organizer = org
     event = make_event(organizer, title="红色教育基地参观", capacity=1)
     first = factory.member(branch=org[1])
-    taken = service.register(first, event.id)
+    taken = signup.register(first, event.id)
     client = login(member)
     html = page(client.post(f"/events/{event.id}/register", follow_redirects=True))
     assert ("warning", "已进入候补，第 1 位") in flashes(html)
     assert "候补第 1 位" in text(html) and "候补" in text(html)
 
     # the member ahead cancels: this one moves up, and the home page says so
-    service.cancel(first, taken.id)
+    decide.cancel(first, taken.id)
     home = text(page(client.get("/")))
     assert "「红色教育基地参观」" in home and "您已从候补转为正式报名" in home
     assert "已报名" in text(page(client.get(f"/events/{event.id}")))
@@ -230,7 +230,7 @@ def test_waitlist_position_and_promotion_on_the_home_page(org, member, login, fa
 def test_full_without_waitlist_has_no_button(org, member, login, factory):
     *_, organizer = org
     event = make_event(organizer, capacity=1, waitlist=False)
-    service.register(factory.member(branch=org[1]), event.id)
+    signup.register(factory.member(branch=org[1]), event.id)
     html = page(login(member).get(f"/events/{event.id}"))
     assert "名额已满，不能再报名。" in text(html) and "btn-big" not in html
     assert login(member).post(f"/events/{event.id}/register").status_code == 302
@@ -245,7 +245,7 @@ def test_pending_and_rejected_with_reason(org, member, login):
     assert ("info", "已提交，等待审核") in flashes(html)
     assert "待审核" in text(html)
     (reg,) = registrations()
-    service.reject(organizer, reg.id, "本期名额优先安排新任支部委员")
+    decide.reject(organizer, reg.id, "本期名额优先安排新任支部委员")
     words = text(page(client.get(f"/events/{event.id}")))
     assert "未通过" in words and "原因：本期名额优先安排新任支部委员" in words
     assert "btn-big" not in words
@@ -254,7 +254,7 @@ def test_pending_and_rejected_with_reason(org, member, login):
 def test_cancelled_event_notice(org, member, login):
     *_, organizer = org
     event = make_event(organizer, title="防汛期间暂停的活动")
-    service.register(member, event.id)
+    signup.register(member, event.id)
     events.cancel_event(organizer, db.session.get(Event, event.id), "防汛工作需要")
     client = login(member)
     html = page(client.get(f"/events/{event.id}"))
@@ -366,7 +366,7 @@ def test_another_members_registration_is_forbidden_and_unchanged(org, member, lo
     *_, organizer = org
     event = make_event(organizer)
     other = factory.member(name="王红", branch=org[2])
-    theirs = service.register(other, event.id)
+    theirs = signup.register(other, event.id)
     client = login(member)
     assert client.post(f"/registrations/{theirs.id}/cancel").status_code == 403
     assert client.get(f"/registrations/{theirs.id}/leave").status_code == 403
@@ -484,16 +484,16 @@ def test_my_events_upcoming_and_past_with_status_and_leave(org, member, login, f
     *_, organizer = org
     coming = make_event(organizer, title="下周的党课", kind="lecture", sessions=2)
     full = make_event(organizer, title="候补中的培训", capacity=1)
-    service.register(factory.member(branch=org[1]), full.id)
+    signup.register(factory.member(branch=org[1]), full.id)
     past_start = utcnow() - timedelta(days=30)
     past = make_event(organizer, title="上个月的警示教育", kind="warning_education", start=past_start)
-    service.register(member, past.id, now=past_start - timedelta(days=3))
-    reg = service.register(member, coming.id)
-    service.register(member, full.id)
-    service.request_leave(member, reg.id, coming.sessions[1].id, "出差")
+    signup.register(member, past.id, now=past_start - timedelta(days=3))
+    reg = signup.register(member, coming.id)
+    signup.register(member, full.id)
+    leave_requests.request_leave(member, reg.id, coming.sessions[1].id, "出差")
     make_event(organizer, title="没报名的活动")
     dropped = make_event(organizer, title="报名后又取消的活动")
-    service.cancel(member, service.register(member, dropped.id).id)
+    decide.cancel(member, signup.register(member, dropped.id).id)
 
     html = page(login(member).get("/my/events"))
     upcoming, past_part = html.split('id="past"')
@@ -512,7 +512,7 @@ def test_my_events_upcoming_and_past_with_status_and_leave(org, member, login, f
 def test_home_shows_upcoming_and_mandatory(org, member, login):
     *_, organizer = org
     event = make_event(organizer, title="全体科级干部警示教育大会", kind="warning_education")
-    service.invite(organizer, event.id, {"branch_ids": [org[1].id]})
+    invitations.invite(organizer, event.id, {"branch_ids": [org[1].id]})
     home = text(page(login(member).get("/")))
     assert "全体科级干部警示教育大会" in home and "指定参加" in home and "已报名" in home
     client = login(member)
@@ -520,7 +520,7 @@ def test_home_shows_upcoming_and_mandatory(org, member, login):
     assert "指定参加" in detail and "请假" in detail
     # 指定参加 counts as 应到: the member asks for leave instead of cancelling
     assert "取消报名" not in detail and "这是指定参加的活动，不能自行取消" in detail
-    reg = service.active_registration(event.id, member.id)
+    reg = queries.active_registration(event.id, member.id)
     html = page(client.post(f"/registrations/{reg.id}/cancel", follow_redirects=True))
     assert ("error", "这是指定参加的活动，不能自行取消；如不能参加，请申请请假。") in flashes(html)
     assert registrations()[0].status == "confirmed"
@@ -537,7 +537,7 @@ def test_home_without_registrations_points_to_the_list(member, login):
 def test_leave_request_flow(org, member, login):
     *_, organizer = org
     event = make_event(organizer, title="两天的培训班", sessions=2)
-    reg = service.register(member, event.id)
+    reg = signup.register(member, event.id)
     first, second = event.sessions
     client = login(member)
 
@@ -567,7 +567,7 @@ def test_leave_request_flow(org, member, login):
     assert "这个场次已经有请假申请了。" in html
 
     leave = db.session.scalars(sa.select(Leave)).one()
-    service.decide_leave(organizer, leave.id, False, "请调整工作安排")
+    leave_requests.decide_leave(organizer, leave.id, False, "请调整工作安排")
     words = text(page(client.get(f"/registrations/{reg.id}/leave")))
     assert "未批准" in words and "审批意见：请调整工作安排" in words and "原因：外出公干" in words
 
@@ -575,8 +575,8 @@ def test_leave_request_flow(org, member, login):
 def test_leave_only_for_confirmed(org, member, login, factory):
     *_, organizer = org
     event = make_event(organizer, capacity=1)
-    service.register(factory.member(branch=org[1]), event.id)
-    waiting = service.register(member, event.id)
+    signup.register(factory.member(branch=org[1]), event.id)
+    waiting = signup.register(member, event.id)
     client = login(member)
     html = page(client.get(f"/registrations/{waiting.id}/leave"))
     assert "只有已报名（含指定参加）的人员可以请假。" in html and "提交请假" not in html
@@ -588,7 +588,7 @@ def test_leave_only_for_confirmed(org, member, login, factory):
 def test_one_session_event_leave_needs_no_choice(org, member, login):
     *_, organizer = org
     event = make_event(organizer)
-    reg = service.register(member, event.id)
+    reg = signup.register(member, event.id)
     client = login(member)
     html = page(client.get(f"/registrations/{reg.id}/leave"))
     assert 'type="hidden" name="session" value="all"' in html
@@ -613,9 +613,9 @@ def test_forced_password_change_keeps_a_shared_link_opened_later(org, factory, c
 def test_service_refuses_a_member_cancelling_an_invited_registration(org, member):
     *_, organizer = org
     event = make_event(organizer)
-    service.invite(organizer, event.id, {"branch_ids": [org[1].id]})
-    reg = service.active_registration(event.id, member.id)
+    invitations.invite(organizer, event.id, {"branch_ids": [org[1].id]})
+    reg = queries.active_registration(event.id, member.id)
     with pytest.raises(DomainError) as caught:
-        service.cancel(member, reg.id)
+        decide.cancel(member, reg.id)
     assert caught.value.code == "cannot_cancel_invited"
-    service.cancel(organizer, reg.id)  # staff may
+    decide.cancel(organizer, reg.id)  # staff may

@@ -16,11 +16,16 @@ from openpyxl import Workbook, load_workbook
 from app.audit.models import AuditLog
 from app.errors import DomainError
 from app.extensions import db
-from app.org import roster
 from app.org.models import ImportBatch, Member
 from app.org.passwords import check_member_password, pending_initial_password
+from app.org.roster import batches, checking
+from app.org.roster.batches import BATCH_TTL, batch_state, commit_batch, create_batch, get_batch
+from app.org.roster.checking import SHOWN_PROBLEMS, check_roster
+from app.org.roster.columns import COLUMNS, MAX_ROWS
+from app.org.roster.files import batch_problems_xlsx, passwords_xlsx, template_xlsx
+from app.org.roster.reading import read_roster
 
-HEADER = [header for _, header in roster.COLUMNS]
+HEADER = [header for _, header in COLUMNS]
 
 
 def person(name="张三", phone="13811110001", branch="机关第一党委/第一党支部", **fields):
@@ -28,7 +33,7 @@ def person(name="张三", phone="13811110001", branch="机关第一党委/第一
     values = {"name": name, "gender": "男", "birth_date": "1985-03", "phone": phone,
               "branch": branch, "unit": "办公室", "position": "科员", "rank": "一级科员",
               "political_status": "中共党员", "development_stage": "", "role": "", **fields}
-    return [values[name] for name, _ in roster.COLUMNS]
+    return [values[name] for name, _ in COLUMNS]
 
 
 def xlsx_file(rows, header=HEADER, title=None, merge_title=False, before=None):
@@ -64,20 +69,20 @@ def problems_of(check):
 
 
 def check_file(data, filename="花名册.xlsx"):
-    return roster.check_roster(roster.read_roster(data, filename))
+    return check_roster(read_roster(data, filename))
 
 
 def refused(data, filename="花名册.xlsx"):
     with pytest.raises(DomainError) as caught:
-        roster.read_roster(data, filename)
+        read_roster(data, filename)
     return caught.value
 
 
 def imported(admin, data, filename="花名册.xlsx"):
     """Validate and commit like the pages do; returns the ImportResult."""
-    batch = roster.create_batch(admin, data, filename)
+    batch = create_batch(admin, data, filename)
     assert batch.error_count == 0, batch.summary["problems"]
-    return roster.commit_batch(admin, batch.id)
+    return commit_batch(admin, batch.id)
 
 
 def member_by_phone(phone):
@@ -139,14 +144,14 @@ def test_valid_roster_imports_new_members_with_initial_passwords(org):
 
 def test_validate_writes_only_the_batch_and_commit_writes_one_audit_row(org):
     data = xlsx_file([person()])
-    batch = roster.create_batch(org["admin"], data, "二月花名册.xlsx")
+    batch = create_batch(org["admin"], data, "二月花名册.xlsx")
 
     assert (batch.status, batch.row_count, batch.error_count) == ("validated", 1, 0)
     assert batch.file_data == data
     assert count(Member) == 1  # the admin only
     assert count(AuditLog) == 0
 
-    roster.commit_batch(org["admin"], batch.id)
+    commit_batch(org["admin"], batch.id)
     db.session.expire_all()
     batch = db.session.get(ImportBatch, batch.id)
     assert batch.status == "committed" and batch.committed_at is not None
@@ -314,9 +319,9 @@ def test_tab_separated_utf16_from_excel_unicode_text(org):
 
 def test_merged_title_row_above_the_header_is_accepted(org):
     data = xlsx_file([person()], title="机关第一党委2026年党员花名册", merge_title=True)
-    table = roster.read_roster(data, "a.xlsx")
+    table = read_roster(data, "a.xlsx")
     assert table.header_row == 2
-    check = roster.check_roster(table)
+    check = check_roster(table)
     assert check.ok
     assert check.new[0]["name"] == "张三"
 
@@ -328,7 +333,7 @@ def test_header_further_down_with_blank_rows_and_notes(org):
         sheet["A3"] = "填报日期：2026年11月"
 
     data = xlsx_file([person(), [None] * 11, person("李四", "13811110002")], before=notes)
-    table = roster.read_roster(data)
+    table = read_roster(data)
     assert table.header_row == 5
     assert [number for number, _ in table.rows] == [6, 8]  # blank row 7 skipped, numbers kept
 
@@ -339,7 +344,7 @@ def test_the_roster_sheet_is_found_behind_a_cover_sheet(org):
         front["A1"] = "机关第一党委党员花名册"
         front["A3"] = "报送时间：2026年11月"
 
-    table = roster.read_roster(xlsx_file([person()], before=cover))
+    table = read_roster(xlsx_file([person()], before=cover))
     assert table.header_row == 1 and len(table.rows) == 1
 
 
@@ -403,15 +408,15 @@ def test_zip_that_is_not_a_workbook_and_workbooks_without_a_roster(org):
 
 
 def test_too_many_rows_are_refused_with_the_count(org):
-    rows = [person(f"人员{i}", f"138{i:08d}") for i in range(roster.MAX_ROWS + 1)]
+    rows = [person(f"人员{i}", f"138{i:08d}") for i in range(MAX_ROWS + 1)]
     error = refused(csv_file(rows), "big.csv")
     assert error.code == "import_too_many_rows"
-    assert error.message == (f"一次最多导入 {roster.MAX_ROWS} 行，本文件有 {roster.MAX_ROWS + 1} 行，"
+    assert error.message == (f"一次最多导入 {MAX_ROWS} 行，本文件有 {MAX_ROWS + 1} 行，"
                              "请分批导入。")
 
 
 def test_the_template_has_the_headers_notes_and_dropdowns(org):
-    workbook = load_workbook(io.BytesIO(roster.template_xlsx()))
+    workbook = load_workbook(io.BytesIO(template_xlsx()))
     sheet, notes = workbook["花名册"], workbook["说明"]
     assert [cell.value for cell in sheet[1]] == [
         "姓名", "性别", "出生年月", "手机号码", "所在支部", "单位", "职务", "职级", "政治面貌",
@@ -428,10 +433,16 @@ def test_the_template_has_the_headers_notes_and_dropdowns(org):
         "机关党委", "机关第一党委", "机关第二党委", "机关第一党委/第一党支部", "第二党支部",
         "机关第二党委/第一党支部"])
     assert "填写说明" in [cell.value for cell in notes["H"]]
+    # 姓名、手机号码、所在支部 must be filled in: their headers are red, the others are not.
+    red = {cell.value for cell in sheet[1] if cell.fill.fgColor.rgb.endswith("B71C1C")}
+    assert red == {"姓名", "手机号码", "所在支部"}
+    assert sheet["A1"].font.color.rgb.endswith("FFFFFF") and sheet["A1"].font.b
+    assert sheet.freeze_panes == "A2"
+    assert sheet.column_dimensions["D"].number_format == "@"  # a typed phone stays text
     validated = {str(v.sqref).split(":")[0] for v in sheet.data_validations.dataValidation}
     assert {"B2", "E2", "H2", "I2", "J2", "K2"} <= validated
     # The template itself reads as a roster with no rows yet.
-    assert refused(roster.template_xlsx()).code == "import_empty"
+    assert refused(template_xlsx()).code == "import_empty"
 
 
 # ------------------------------------------------------------------- re-import
@@ -485,14 +496,14 @@ def test_a_failure_during_commit_writes_nothing(org, factory, monkeypatch):
     existing = factory.member("张三", branch=org["c1_first"], phone="13811110001")
     data = xlsx_file([person("张三丰", "13811110001")] +
                      [person(f"新人{i}", f"1381111{i:04d}") for i in range(2, 50)])
-    batch = roster.create_batch(org["admin"], data, "a.xlsx")
+    batch = create_batch(org["admin"], data, "a.xlsx")
 
     def fail(*args):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(roster, "_update_members", fail)  # after the inserts
+    monkeypatch.setattr(batches, "_update_members", fail)  # after the inserts
     with pytest.raises(RuntimeError):
-        roster.commit_batch(org["admin"], batch.id)
+        commit_batch(org["admin"], batch.id)
 
     assert count(Member) == 2  # the admin and 张三, nobody new
     assert member_by_phone(existing.phone).name == "张三"
@@ -501,18 +512,18 @@ def test_a_failure_during_commit_writes_nothing(org, factory, monkeypatch):
     batch = db.session.get(ImportBatch, batch.id)
     assert batch.status == "validated" and batch.file_data == data and batch.new_member_ids == []
     monkeypatch.undo()
-    assert roster.commit_batch(org["admin"], batch.id).counts["new"] == 48  # still committable
+    assert commit_batch(org["admin"], batch.id).counts["new"] == 48  # still committable
 
 
 def test_a_phone_taken_after_the_check_writes_nothing(org, factory, monkeypatch):
     data = xlsx_file([person(f"新人{i}", f"1381111{i:04d}") for i in range(1, 30)])
-    batch = roster.create_batch(org["admin"], data, "a.xlsx")
+    batch = create_batch(org["admin"], data, "a.xlsx")
     factory.member("别人", branch=org["c1_first"], phone="13811110029")
     # As if another process took the phone after this process checked the rows.
-    monkeypatch.setattr(roster, "_existing_members", lambda: {})
+    monkeypatch.setattr(checking, "_existing_members", lambda: {})
 
     with pytest.raises(DomainError) as caught:
-        roster.commit_batch(org["admin"], batch.id)
+        commit_batch(org["admin"], batch.id)
     assert caught.value.code == "import_conflict"
     assert count(Member) == 2
     assert count(AuditLog) == 0
@@ -521,44 +532,44 @@ def test_a_phone_taken_after_the_check_writes_nothing(org, factory, monkeypatch)
 
 def test_commit_rechecks_against_the_database_as_it_is_now(org, factory):
     data = xlsx_file([person(branch="第二党支部"), person("李四", "13811110002")])
-    batch = roster.create_batch(org["admin"], data, "a.xlsx")
+    batch = create_batch(org["admin"], data, "a.xlsx")
     org["c1_second"].active = False  # deactivated between the check and the commit
     db.session.commit()
 
     with pytest.raises(DomainError) as caught:
-        roster.commit_batch(org["admin"], batch.id)
+        commit_batch(org["admin"], batch.id)
     assert caught.value.code == "import_has_errors"
     assert count(Member) == 1
     db.session.expire_all()
     batch = db.session.get(ImportBatch, batch.id)
     assert batch.error_count == 1 and batch.status == "validated"
     assert batch.summary["problems"][0]["code"] == "import_row_branch_inactive"
-    assert roster.batch_state(batch) == "has_problems"
+    assert batch_state(batch) == "has_problems"
 
 
 def test_a_phone_taken_after_the_check_becomes_an_update(org, factory):
     data = xlsx_file([person("张三", "13811110001")])
-    batch = roster.create_batch(org["admin"], data, "a.xlsx")
+    batch = create_batch(org["admin"], data, "a.xlsx")
     factory.member("张三", branch=org["c1_first"], phone="13811110001")
-    result = roster.commit_batch(org["admin"], batch.id)
+    result = commit_batch(org["admin"], batch.id)
     assert (result.counts["new"], result.counts["updated"]) == (0, 1)
     assert count(Member) == 2
 
 
 def test_a_batch_with_problems_cannot_be_committed(org):
-    batch = roster.create_batch(org["admin"], xlsx_file([person(phone="123")]), "a.xlsx")
+    batch = create_batch(org["admin"], xlsx_file([person(phone="123")]), "a.xlsx")
     assert batch.error_count == 1
     with pytest.raises(DomainError) as caught:
-        roster.commit_batch(org["admin"], batch.id)
+        commit_batch(org["admin"], batch.id)
     assert caught.value.code == "import_has_errors"
     assert count(Member) == 1
 
 
 def test_a_batch_commits_once(org):
-    batch = roster.create_batch(org["admin"], xlsx_file([person()]), "a.xlsx")
-    roster.commit_batch(org["admin"], batch.id)
+    batch = create_batch(org["admin"], xlsx_file([person()]), "a.xlsx")
+    commit_batch(org["admin"], batch.id)
     with pytest.raises(DomainError) as caught:
-        roster.commit_batch(org["admin"], batch.id)
+        commit_batch(org["admin"], batch.id)
     assert caught.value.code == "import_already_committed"
     assert count(Member) == 2
 
@@ -566,13 +577,13 @@ def test_a_batch_commits_once(org):
 def test_an_old_batch_is_expired_and_its_bytes_purged(org):
     start = datetime(2026, 11, 26, 2, 0, tzinfo=timezone.utc)
     with time_machine.travel(start, tick=False):
-        old = roster.create_batch(org["admin"], xlsx_file([person()]), "a.xlsx")
-    with time_machine.travel(start + roster.BATCH_TTL + timedelta(minutes=1), tick=False):
-        assert roster.batch_state(roster.get_batch(old.id)) == "expired"
+        old = create_batch(org["admin"], xlsx_file([person()]), "a.xlsx")
+    with time_machine.travel(start + BATCH_TTL + timedelta(minutes=1), tick=False):
+        assert batch_state(get_batch(old.id)) == "expired"
         with pytest.raises(DomainError) as caught:
-            roster.commit_batch(org["admin"], old.id)
+            commit_batch(org["admin"], old.id)
         assert caught.value.code == "import_expired"
-        roster.create_batch(org["admin"], xlsx_file([person()]), "b.xlsx")  # purges the old bytes
+        create_batch(org["admin"], xlsx_file([person()]), "b.xlsx")  # purges the old bytes
     assert count(Member) == 1
     db.session.expire_all()
     assert db.session.get(ImportBatch, old.id).file_data is None
@@ -580,10 +591,10 @@ def test_an_old_batch_is_expired_and_its_bytes_purged(org):
 
 def test_problem_list_keeps_the_first_200_and_the_file_has_all(org):
     rows = [person(f"人员{i}", f"1{i:05d}") for i in range(260)]  # every phone too short
-    batch = roster.create_batch(org["admin"], xlsx_file(rows), "a.xlsx")
+    batch = create_batch(org["admin"], xlsx_file(rows), "a.xlsx")
     assert batch.error_count == 260
-    assert len(batch.summary["problems"]) == roster.SHOWN_PROBLEMS
-    workbook = load_workbook(io.BytesIO(roster.batch_problems_xlsx(batch.id)))
+    assert len(batch.summary["problems"]) == SHOWN_PROBLEMS
+    workbook = load_workbook(io.BytesIO(batch_problems_xlsx(batch.id)))
     sheet = workbook.active
     assert [c.value for c in sheet[1]] == ["行号", "列名", "原值", "说明"]
     assert sheet.max_row == 261
@@ -596,7 +607,7 @@ def test_passwords_file_lists_new_members_until_they_set_their_own(org):
     li = member_by_phone("13811110002")
     li.password_hash = "set-by-li"
     db.session.commit()
-    sheet = load_workbook(io.BytesIO(roster.passwords_xlsx(result.new_member_ids))).active
+    sheet = load_workbook(io.BytesIO(passwords_xlsx(result.new_member_ids))).active
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
     zhang = member_by_phone("13811110001")
     assert rows == [["姓名", "手机号码", "所在支部", "初始密码"],

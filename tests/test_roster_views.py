@@ -11,7 +11,14 @@ from app.extensions import db
 from app.org.models import ImportBatch, Member
 from app.org.passwords import pending_initial_password
 
-from .test_roster_service import count, member_by_phone, org, person, xlsx_file  # noqa: F401
+from .test_roster_service import (  # noqa: F401  (org is a fixture)
+    count,
+    csv_file,
+    member_by_phone,
+    org,
+    person,
+    xlsx_file,
+)
 
 
 def page(response):
@@ -200,3 +207,45 @@ def test_recent_imports_are_listed_on_the_upload_page(admin_client, org):  # noq
     upload(admin_client, xlsx_file([person()]), "三月花名册.xlsx")
     html = page(admin_client.get("/admin/roster/"))
     assert "最近的导入" in html and "三月花名册.xlsx" in html and "待确认" in html
+
+
+# ------------------------------------------------- no live formula in any file we write
+
+FORMULA = '=HYPERLINK("http://x/","点我")'
+
+
+def plain_text_cells(data, text, sheet=None):
+    """The cells of an XLSX file that show ``text``; each must be text, never a formula."""
+    workbook = load_workbook(io.BytesIO(data))
+    rows = (workbook[sheet] if sheet else workbook.active).iter_rows()
+    cells = [cell for row in rows for cell in row if cell.value == text]
+    assert cells, f"{text} not in the file"
+    for cell in cells:
+        assert cell.data_type == "s" and cell.quotePrefix, cell.coordinate
+    return cells
+
+
+def test_a_name_typed_as_a_formula_is_plain_text_in_the_passwords_file(admin_client, org):  # noqa: F811
+    row = [str(value) for value in person(FORMULA, "13811110001")]
+    upload(admin_client, csv_file([row]), "花名册.csv")
+    batch = only_batch()
+    assert batch.error_count == 0, batch.summary["problems"]
+    admin_client.post(f"/admin/roster/{batch.id}/commit")
+    assert member_by_phone("13811110001").name == FORMULA
+    download = admin_client.get(f"/admin/roster/{batch.id}/passwords.xlsx")
+    assert [cell.coordinate for cell in plain_text_cells(download.data, FORMULA)] == ["A2"]
+
+
+def test_a_value_typed_as_a_formula_is_plain_text_in_the_problem_list(admin_client, org):  # noqa: F811
+    upload(admin_client, csv_file([[str(v) for v in person("张三", "13811110001", FORMULA)]]),
+           "花名册.csv")
+    batch = only_batch()
+    assert batch.error_count == 1
+    download = admin_client.get(f"/admin/roster/{batch.id}/problems.xlsx")
+    assert "C2" in [cell.coordinate for cell in plain_text_cells(download.data, FORMULA)]
+
+
+def test_a_branch_named_like_a_formula_is_plain_text_in_the_template(admin_client, org, factory):  # noqa: F811
+    factory.branch(FORMULA, parent=org["c1"])
+    download = admin_client.get("/admin/roster/template.xlsx")
+    assert plain_text_cells(download.data, FORMULA, sheet="说明")

@@ -12,7 +12,7 @@ from app.checkin import service as checkin
 from app.checkin.models import Checkin
 from app.checkin.qr import qr_matrix, qr_svg
 from app.extensions import db
-from app.registration import service as registrations
+from app.registration import decide
 
 from .conftest import TEST_PASSWORD
 from .test_checkin_service import BEFORE, ON_TIME, START, approved_leave, join, make_event, org  # noqa: F401
@@ -104,7 +104,7 @@ def test_unknown_and_garbage_codes_are_404(app, ticketed):
 
 def test_a_cancelled_registration_shows_the_ticket_is_void(app, ticketed):
     t = ticketed
-    registrations.cancel(t.org.organizer, t.registration.id, now=BEFORE)
+    decide.cancel(t.org.organizer, t.registration.id, now=BEFORE)
     response = client_for(app, t.member).get(f"/t/{t.ticket.code}")
     body = text(response)
     assert response.status_code == 200 and "此票已失效" in body

@@ -14,7 +14,7 @@ from app.errors import DomainError
 from app.extensions import db
 from app.org.models import Branch
 from app.org.service import branch_choices
-from app.registration import service as registrations
+from app.registration import event_changes, invitations, queries
 from app.registration.constants import HOLDING_STATUSES
 
 from . import eligibility, service
@@ -72,7 +72,7 @@ def events():
         sa.orm.selectinload(Event.sessions), sa.orm.joinedload(Event.organizer_branch))
     pagination = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=20,
                              error_out=False)
-    counts = registrations.status_counts([event.id for event in pagination.items])
+    counts = queries.status_counts([event.id for event in pagination.items])
     return render_template("events/manage/list.html", form=form, pagination=pagination,
                            counts=counts, filters={k: v for k, v in filters.items() if v})
 
@@ -84,7 +84,7 @@ def _form_page(form, event=None, alert=None, status=200):
         "events/manage/form.html", form=form, event=event, alert=alert,
         session_template=placeholder_rows(SessionRow, "sessions"),
         item_template=placeholder_rows(ItemRow, "items"),
-        taken=registrations.holding_count(event.id) if event else 0,
+        taken=queries.holding_count(event.id) if event else 0,
     ), status
 
 
@@ -150,7 +150,7 @@ def edit(event_id):
             # exact ranks (a spec key the form does not show) are kept as they were
             parsed[3]["ranks"] = (event.eligibility or {}).get("ranks") or []
             try:
-                registrations.edit_event(current_user, event.id, *parsed)
+                event_changes.edit_event(current_user, event.id, *parsed)
             except DomainError as exc:
                 alert = form.place_error(exc)
             else:
@@ -163,11 +163,11 @@ def edit(event_id):
 # ------------------------------------------------------------ the event
 
 def _detail_page(event, cancel_form=None, alert=None, status=200):
-    counts = registrations.status_counts([event.id])[event.id]
+    counts = queries.status_counts([event.id])[event.id]
     return render_template(
         "events/manage/detail.html", event=event, counts=counts,
         taken=sum(counts.get(s, 0) for s in HOLDING_STATUSES),
-        left=registrations.places_left(event, counts),
+        left=queries.places_left(event, counts),
         spec_text=eligibility.describe(event.eligibility),
         cancel_form=cancel_form or CancelForm(formdata=None), alert=alert,
     ), status
@@ -243,7 +243,7 @@ def invite(event_id):
         spec = _invite_spec(form) if form.validate() else None
         if spec is not None:
             try:
-                counts = registrations.invite(current_user, event.id, spec)
+                counts = invitations.invite(current_user, event.id, spec)
             except DomainError as exc:
                 alert = spec_error(exc, form)
             else:
@@ -255,8 +255,8 @@ def invite(event_id):
         spec = _invite_spec(form) if form.validate() else None
         if spec is not None:
             try:
-                preview = registrations.invitation_preview(event, spec, current_user,
-                                                           SAMPLE_SIZE)
+                preview = invitations.invitation_preview(event, spec, current_user,
+                                                         SAMPLE_SIZE)
             except DomainError as exc:
                 alert = spec_error(exc, form)
             else:

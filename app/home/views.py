@@ -2,7 +2,7 @@ from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
 from app.org import service as org_service
-from app.registration.views import home_activities
+from app.registration.queries import home_activities
 
 bp = Blueprint("home", __name__)
 

@@ -4,6 +4,7 @@ from flask import current_app
 
 from app.errors import DomainError
 from app.extensions import db
+from app.txn import write_transaction
 
 from .models import Branch, Member
 
@@ -30,21 +31,21 @@ def create_admin(name, phone, branch_name, password):
         validate_new_password(password)
     except DomainError as exc:
         raise click.ClickException(exc.message) from None
-    if db.session.scalar(db.select(Member).filter_by(phone=phone)):
-        raise click.ClickException(f"手机号 {phone} 已存在。")
     branch_name = branch_name or current_app.config["ORG_NAME"]
-    branch = db.session.scalar(db.select(Branch).filter_by(name=branch_name))
-    if branch is None:
-        branch = Branch(name=branch_name, kind="committee", path="")
-        db.session.add(branch)
-        db.session.flush()
-        branch.path = f"/{branch.id}/"
-    member = Member(name=name, phone=phone, branch=branch, role="admin", political_status="01")
-    set_own_password(member, password)
-    db.session.add(member)
-    db.session.commit()
+    with write_transaction():
+        if db.session.scalar(db.select(Member).filter_by(phone=phone)):
+            raise click.ClickException(f"手机号 {phone} 已存在。")
+        branch = db.session.scalar(db.select(Branch).filter_by(name=branch_name))
+        if branch is None:
+            branch = Branch(name=branch_name, kind="committee", path="")
+            db.session.add(branch)
+            db.session.flush()
+            branch.path = f"/{branch.id}/"
+        member = Member(name=name, phone=phone, branch=branch, role="admin",
+                        political_status="01")
+        set_own_password(member, password)
+        db.session.add(member)
     click.echo(f"已创建管理员 {name}（{phone}），所在组织：{branch.name}。")
-
 
 
 @click.command("import-members")
@@ -57,8 +58,11 @@ def import_members(file, commit, actor_phone, passwords_path):
     """Check a roster (XLSX/CSV) row by row and, with --commit, import it in one transaction."""
     from pathlib import Path
 
-    from . import roster
     from .normalize import normalize_phone
+    from .roster.batches import import_roster
+    from .roster.checking import check_roster
+    from .roster.files import passwords_xlsx
+    from .roster.reading import read_roster
 
     actor = None
     if actor_phone:
@@ -67,8 +71,8 @@ def import_members(file, commit, actor_phone, passwords_path):
             raise click.ClickException(f"找不到手机号为 {actor_phone} 的管理员。")
     path = Path(file)
     try:
-        table = roster.read_roster(path.read_bytes(), path.name)
-        check = roster.check_roster(table)
+        table = read_roster(path.read_bytes(), path.name)
+        check = check_roster(table)
         for problem in check.problems + check.warnings:
             click.echo(f"第{problem.row}行 {problem.column}：{problem.message}"
                        + (f"（原值：{problem.value}）" if problem.value else ""))
@@ -81,14 +85,14 @@ def import_members(file, commit, actor_phone, passwords_path):
         if not commit:
             click.echo("检查通过，未写入任何数据。加 --commit 导入。")
             return
-        result = roster.import_roster(actor, table, path.name)
+        result = import_roster(actor, table, path.name)
     except DomainError as exc:
         raise click.ClickException(exc.message) from None
     counts = result.counts
     click.echo(f"已导入：新增 {counts['new']}，更新 {counts['updated']}，"
                f"重新启用 {counts['reactivated']}，未变化 {counts['unchanged']}。")
     if passwords_path:
-        Path(passwords_path).write_bytes(roster.passwords_xlsx(result.new_member_ids))
+        Path(passwords_path).write_bytes(passwords_xlsx(result.new_member_ids))
         click.echo(f"新增人员的初始密码已写入 {passwords_path}，请妥善保管。")
     elif result.new_member_ids:
         click.echo("新增人员的初始密码可用 --passwords 文件.xlsx 导出"

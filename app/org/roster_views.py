@@ -9,8 +9,19 @@ from flask_login import current_user
 
 from app.auth.permissions import admin_required
 from app.errors import DomainError
+from app.exports import XLSX_MIMETYPE
 
-from . import roster
+from .roster.batches import (
+    batch_state,
+    commit_batch,
+    create_batch,
+    get_batch,
+    recent_batches,
+    state_message,
+)
+from .roster.columns import MAX_ROWS
+from .roster.files import batch_problems_xlsx, passwords_xlsx, template_xlsx
+from .roster.initial_passwords import initial_password_page
 from .roster_forms import ConfirmForm, UploadForm
 
 bp = Blueprint("roster", __name__, url_prefix="/admin/roster")
@@ -25,13 +36,13 @@ def no_store(response):
 
 def _batch_or_404(batch_id):
     try:
-        return roster.get_batch(batch_id)
+        return get_batch(batch_id)
     except DomainError:
         abort(404)
 
 
 def _xlsx(data, name):
-    return send_file(io.BytesIO(data), mimetype=roster.XLSX_MIMETYPE, as_attachment=True,
+    return send_file(io.BytesIO(data), mimetype=XLSX_MIMETYPE, as_attachment=True,
                      download_name=name)
 
 
@@ -43,31 +54,31 @@ def upload():
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            batch = roster.create_batch(current_user, upload.read(), upload.filename or "")
+            batch = create_batch(current_user, upload.read(), upload.filename or "")
         except DomainError as exc:
             error = exc.message
         else:
             return redirect(url_for("roster.check", batch_id=batch.id))
     return render_template("roster/upload.html", form=form, error=error,
-                           recent=roster.recent_batches(), state_of=roster.batch_state,
-                           max_rows=roster.MAX_ROWS)
+                           recent=recent_batches(), state_of=batch_state,
+                           max_rows=MAX_ROWS)
 
 
 @bp.route("/template.xlsx")
 @admin_required
 def template():
-    return _xlsx(roster.template_xlsx(), "花名册模板.xlsx")
+    return _xlsx(template_xlsx(), "花名册模板.xlsx")
 
 
 @bp.route("/<int:batch_id>")
 @admin_required
 def check(batch_id):
     batch = _batch_or_404(batch_id)
-    state = roster.batch_state(batch)
+    state = batch_state(batch)
     if state == "committed":
         return redirect(url_for("roster.result", batch_id=batch.id))
     return render_template("roster/check.html", batch=batch, state=state,
-                           summary=batch.summary, notice=roster.state_message(batch),
+                           summary=batch.summary, notice=state_message(batch),
                            form=ConfirmForm())
 
 
@@ -77,7 +88,7 @@ def commit(batch_id):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        roster.commit_batch(current_user, batch_id)
+        commit_batch(current_user, batch_id)
     except DomainError as exc:
         if exc.code == "not_found":
             abort(404)
@@ -90,7 +101,7 @@ def commit(batch_id):
 @admin_required
 def problems_file(batch_id):
     try:
-        data = roster.batch_problems_xlsx(batch_id)
+        data = batch_problems_xlsx(batch_id)
     except DomainError as exc:
         if exc.code == "not_found":
             abort(404)
@@ -105,7 +116,7 @@ def result(batch_id):
     batch = _batch_or_404(batch_id)
     if batch.status != "committed":
         return redirect(url_for("roster.check", batch_id=batch.id))
-    passwords = roster.initial_password_page(batch, page=request.args.get("page", 1, type=int))
+    passwords = initial_password_page(batch, page=request.args.get("page", 1, type=int))
     return render_template("roster/result.html", batch=batch, summary=batch.summary,
                            passwords=passwords)
 
@@ -116,4 +127,4 @@ def passwords_file(batch_id):
     batch = _batch_or_404(batch_id)
     if batch.status != "committed":
         abort(404)
-    return _xlsx(roster.passwords_xlsx(batch.new_member_ids), f"初始密码-{batch_id}.xlsx")
+    return _xlsx(passwords_xlsx(batch.new_member_ids), f"初始密码-{batch_id}.xlsx")

@@ -33,3 +33,9 @@ def scope_branch(actor):
 def shown_phone(actor, member):
     """The phone number as ``actor`` may see it: full for admins and the member, else masked."""
     return member.phone if can_see_full_phone(actor, member) else member.masked_phone
+
+
+def is_secretary_of(actor, branch):
+    """A branch secretary whose subtree holds ``branch``: they act for the registrations
+    made there (organizers and admins act by managing the event instead)."""
+    return actor.role == "secretary" and branch.is_in_subtree_of(actor.branch)

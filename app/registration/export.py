@@ -1,54 +1,37 @@
 """The registrant list as an Excel file (报名名单.xlsx).
 
-Built with openpyxl's write-only mode, row by row from a streamed query, so a
+Written by app.exports (write-only mode), row by row from a streamed query, so a
 list of several thousand registrations stays fast and small in memory. The
 rows are exactly those of the staff page: same filters, same branch scope,
 phone numbers masked unless the actor may see them in full.
 """
-import io
 import re
 from urllib.parse import quote
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-
 from app.audit.service import record
+from app.exports import Column, xlsx_bytes
 from app.extensions import db
 from app.org.scope import scope_branch, shown_phone
-from app.timeutil import to_local
 from app.txn import write_transaction
 
-from . import service
+from . import queries
 
 SHEET_TITLE = "报名名单"
-# (header, column width in characters)
 COLUMNS = (
-    ("序号", 6),
-    ("姓名", 10),
-    ("性别", 6),
-    ("所在支部", 24),
-    ("单位", 22),
-    ("职务", 16),
-    ("手机号码", 14),
-    ("报名状态", 10),
-    ("报名方式", 10),
-    ("比赛项目", 24),
-    ("报名时间", 17),
-    ("备注", 30),
+    Column("序号", "int", width=6),
+    Column("姓名", width=10),
+    Column("性别", width=6),
+    Column("所在支部", width=24),
+    Column("单位", width=22),
+    Column("职务", width=16),
+    Column("手机号码", width=14),  # text, so Excel keeps all 11 digits
+    Column("报名状态", width=10),
+    Column("报名方式", width=10),
+    Column("比赛项目", width=24),
+    Column("报名时间", "datetime"),
+    Column("备注", width=30),
 )
-DATE_FORMAT = "yyyy-mm-dd hh:mm"
 _UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
-
-
-def _text(sheet, value):
-    """A text cell. openpyxl would store text starting with "=" as a formula; a name
-    or unit typed that way must stay plain text."""
-    if not (isinstance(value, str) and value.startswith("=")):
-        return value
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.data_type = "s"
-    return cell
 
 
 def _remark(registration):
@@ -60,7 +43,7 @@ def _remark(registration):
 def _rows(actor, event, filters):
     """(registration, item names) for every registration in the actor's scope, streamed."""
     scope = scope_branch(actor)
-    query = service.registrants(event.id, scope_branch=scope, **filters)
+    query = queries.registrants(event.id, scope_branch=scope, **filters)
     item_names = {item.id: item.name for item in event.items}
     result = db.session.scalars(query.execution_options(yield_per=1000))
     for registration in result:
@@ -68,48 +51,24 @@ def _rows(actor, event, filters):
         yield registration, "、".join(n for n in names if n)
 
 
+def _sheet_row(actor, number, registration, items):
+    member = registration.member
+    return (number, member.name, member.gender_label, registration.branch.name, member.unit,
+            member.position, shown_phone(actor, member), registration.status_label,
+            registration.source_label, items, registration.created_at, _remark(registration))
+
+
 def build_workbook(actor, event, filters=None):
     """The .xlsx bytes and the number of registrations written."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(SHEET_TITLE)
-    for index, (_header, width) in enumerate(COLUMNS):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
-    sheet.freeze_panes = "A2"
-    sheet.print_title_rows = "1:1"
-
-    bold = Font(bold=True)
-    fill = PatternFill("solid", fgColor="EEEEEE")
-    centered = Alignment(horizontal="center", vertical="center")
-    header = []
-    for title, _width in COLUMNS:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font, cell.fill, cell.alignment = bold, fill, centered
-        header.append(cell)
-    sheet.append(header)
-
     count = 0
-    for count, (registration, items) in enumerate(_rows(actor, event, filters or {}), start=1):
-        member = registration.member
-        phone = shown_phone(actor, member)
-        created = WriteOnlyCell(sheet, value=to_local(registration.created_at).replace(tzinfo=None))
-        created.number_format = DATE_FORMAT
-        sheet.append([
-            count,
-            _text(sheet, member.name),
-            member.gender_label,
-            _text(sheet, registration.branch.name),
-            _text(sheet, member.unit),
-            _text(sheet, member.position),
-            phone,  # text, so Excel keeps all 11 digits
-            registration.status_label,
-            registration.source_label,
-            _text(sheet, items),
-            created,
-            _text(sheet, _remark(registration)),
-        ])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue(), count
+
+    def sheet_rows():
+        nonlocal count
+        for count, (registration, items) in enumerate(_rows(actor, event, filters or {}),
+                                                      start=1):
+            yield _sheet_row(actor, count, registration, items)
+
+    return xlsx_bytes(COLUMNS, sheet_rows(), sheet=SHEET_TITLE), count
 
 
 def export_registrants(actor, event, filters=None):

@@ -6,7 +6,7 @@ the registrations of their own branch subtree (the branch kept on the
 registration), for events they manage and published events of the organisations
 above them. Members get 403.
 Each view parses, authorizes, calls one service function and renders; every
-change goes through registration.service, which writes the audit log.
+change goes through a registration service module, which writes the audit log.
 """
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
@@ -22,7 +22,7 @@ from app.org.scope import scope_branch
 from app.org.service import branch_choices, search_members
 from app.timeutil import utcnow
 
-from . import export, service
+from . import decide, export, leave_requests, queries, signup, team_entries
 from .constants import REGISTRATION_STATUSES, STATUS_BADGES
 from .manage_forms import (
     ActionForm,
@@ -102,8 +102,8 @@ def index():
     scope = scope_branch(current_user)
     return render_template(
         "registration/manage/index.html", pagination=pagination,
-        pending=service.pending_counts(ids, scope), leaves=service.pending_leave_counts(ids, scope),
-        leaves_total=service.pending_leave_total(scope), can_manage=can_manage)
+        pending=queries.pending_counts(ids, scope), leaves=queries.pending_leave_counts(ids, scope),
+        leaves_total=queries.pending_leave_total(scope), can_manage=can_manage)
 
 
 # ------------------------------------------------------------- registrants
@@ -121,9 +121,9 @@ def _registrants_page(event, form, row_error=None, status=200):
     scope = scope_branch(current_user)
     filters = form.filters()
     pagination = db.paginate(
-        service.registrants(event.id, scope_branch=scope, **filters),
+        queries.registrants(event.id, scope_branch=scope, **filters),
         page=form.page_number(), per_page=PER_PAGE, error_out=False)
-    counts = service.scoped_status_counts(event.id, scope, filters["branch_id"], filters["item_id"])
+    counts = queries.scoped_status_counts(event.id, scope, filters["branch_id"], filters["item_id"])
     return render_template(
         "registration/manage/registrants.html", event=event, form=form, pagination=pagination,
         counts=counts, total=sum(counts.values()), statuses=REGISTRATION_STATUSES,
@@ -171,14 +171,14 @@ def _registration_action(event_id, registration_id, operation, done):
 @bp.post("/events/<int:event_id>/registrants/<int:registration_id>/approve")
 @staff_required
 def approve(event_id, registration_id):
-    return _registration_action(event_id, registration_id, service.approve,
+    return _registration_action(event_id, registration_id, decide.approve,
                                 "已通过{name}的报名。")
 
 
 @bp.post("/events/<int:event_id>/registrants/<int:registration_id>/cancel")
 @staff_required
 def cancel(event_id, registration_id):
-    return _registration_action(event_id, registration_id, service.cancel,
+    return _registration_action(event_id, registration_id, decide.cancel,
                                 "已取消{name}的报名。")
 
 
@@ -195,7 +195,7 @@ def reject(event_id, registration_id):
             abort(400)
         return _registrants_page(event, form, (registration.id, message), 200)
     try:
-        service.reject(current_user, registration.id, reject_form.reason.data)
+        decide.reject(current_user, registration.id, reject_form.reason.data)
     except DomainError as exc:
         return _registrants_page(event, form, (registration.id, _refused(exc)), 200)
     flash(f"已将{registration.member.name}的报名设为未通过，原因会告知本人。", "success")
@@ -240,15 +240,15 @@ def proxy(event_id):
         else:
             results = _register_each(event, member_ids, form.item_ids.data)
     try:
-        service.check_window(event, utcnow())
+        signup.check_window(event, utcnow())
         closed = None
     except DomainError as exc:
         closed = exc.message
     members = search_members(
         current_user, q=search.value("q") or "", branch_id=search.value("branch_id"),
         status="active", page=request.args.get("page", 1, type=int), per_page=PROXY_PER_PAGE)
-    existing = service.active_registrations(event.id, [m.id for m in members.items])
-    reasons = {m.id: service.ineligibility(event, m)
+    existing = queries.active_registrations(event.id, [m.id for m in members.items])
+    reasons = {m.id: signup.ineligibility(event, m)
                for m in members.items if m.id not in existing}
     chosen_items = set(form.item_ids.data or []) if form.is_submitted() else set()
     return render_template(
@@ -268,7 +268,7 @@ def _register_each(event, member_ids, item_ids):
     for member_id in member_ids:
         name = names.get(member_id, f"编号 {member_id}")
         try:
-            registration = service.register(current_user, event.id, member_id, item_ids=item_ids)
+            registration = signup.register(current_user, event.id, member_id, item_ids=item_ids)
         except DomainError as exc:
             results.append({"name": name, "ok": False, "text": exc.message})
         else:
@@ -285,8 +285,8 @@ def _register_each(event, member_ids, item_ids):
 def leaves():
     scope = scope_branch(current_user)
     return render_template(
-        "registration/manage/leaves.html", pending=service.leaves_for(scope, pending=True),
-        decided=service.leaves_for(scope, pending=False, limit=30), form=LeaveDecisionForm(formdata=None))
+        "registration/manage/leaves.html", pending=queries.leaves_for(scope, pending=True),
+        decided=queries.leaves_for(scope, pending=False, limit=30), form=LeaveDecisionForm(formdata=None))
 
 
 @bp.post("/leaves/<int:leave_id>/decide")
@@ -298,7 +298,7 @@ def decide_leave(leave_id):
         return redirect(url_for(".leaves"))
     approved = form.decision.data == "approve"
     try:
-        leave = service.decide_leave(current_user, leave_id, approved, form.note.data or "")
+        leave = leave_requests.decide_leave(current_user, leave_id, approved, form.note.data or "")
     except DomainError as exc:
         if exc.code == "not_found":
             abort(404)
@@ -330,8 +330,8 @@ def teams(event_id):
         try:
             if branch_id is None:
                 raise DomainError("team_branch_required")
-            saved = service.save_team(current_user, item.id, branch_id, form.name.data or "",
-                                      form.members.data, team_id=team.id if team else None)
+            saved = team_entries.save_team(current_user, item.id, branch_id, form.name.data or "",
+                                           form.members.data, team_id=team.id if team else None)
         except DomainError as exc:
             message = _refused(exc)
             if exc.field in ("members", "name"):
@@ -357,8 +357,8 @@ def teams(event_id):
         if editing is not None:
             form = TeamForm(formdata=None, name=editing.name)
     branch = db.session.get(Branch, branch_id) if branch_id else None
-    candidates = service.team_candidates(event, item, branch) if branch is not None else []
-    existing = service.teams_of(item, scope)
+    candidates = queries.team_candidates(event, item, branch) if branch is not None else []
+    existing = queries.teams_of(item, scope)
     taken = {m.registration_id: team.name for team in existing for m in team.members
              if m.active and (editing is None or team.id != editing.id)}
     return render_template(

@@ -6,9 +6,7 @@ operation (DomainError) shows its Chinese message at the form field it names
 only ever see and change their own registrations: someone else's id is a 403.
 """
 from collections import namedtuple
-from datetime import timedelta
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.orm.attributes import set_committed_value
@@ -21,8 +19,8 @@ from app.events.service import get_visible_event, listed_events
 from app.extensions import db
 from app.timeutil import to_local, utcnow
 
-from . import service
-from .constants import ACTIVE_STATUSES, SOURCES, STATUS_BADGES
+from . import decide, leave_requests, queries, signup
+from .constants import SOURCES, STATUS_BADGES
 from .forms import CancelForm, LeaveForm, RegisterForm
 from .models import Registration
 
@@ -66,25 +64,6 @@ def _own_registration(registration_id):
     return registration
 
 
-def _latest_per_event(registrations):
-    """One registration per event: the active one, else the newest (cancelled, rejected)."""
-    out = {}
-    for registration in sorted(registrations, key=lambda r: (r.created_at, r.id)):
-        current = out.get(registration.event_id)
-        if current is None or registration.is_active or not current.is_active:
-            out[registration.event_id] = registration
-    return out
-
-
-def _my_registration(event_id, member_id):
-    rows = db.session.scalars(
-        db.select(Registration).where(Registration.event_id == event_id,
-                                      Registration.member_id == member_id)
-        .options(sa.orm.selectinload(Registration.items), sa.orm.selectinload(Registration.leaves))
-    ).all()
-    return _latest_per_event(rows).get(event_id)
-
-
 def _load_sessions(events):
     """Every listed event's sessions in one query (listed_events() loads none)."""
     by_event = {event.id: [] for event in events}
@@ -104,7 +83,7 @@ def _list_ineligibility(events, member):
     out = {}
     branches = eligibility.load_branches(event.eligibility for event in events)  # noqa: F841
     for event in events:
-        reason = service.ineligibility(event, member)
+        reason = signup.ineligibility(event, member)
         if reason:
             out[event.id] = reason
     return out
@@ -113,7 +92,7 @@ def _list_ineligibility(events, member):
 def _window_problem(event, now):
     """None while the event takes registrations, else the service's refusal."""
     try:
-        service.check_window(event, now)
+        signup.check_window(event, now)
     except DomainError as exc:
         return exc
     return None
@@ -152,16 +131,14 @@ def event_list():
     events = listed_events(kind or None)
     _load_sessions(events)
     ids = [event.id for event in events]
-    counts = service.status_counts(ids)
-    mine = _latest_per_event(db.session.scalars(
-        db.select(Registration).where(Registration.member_id == current_user.id,
-                                      Registration.event_id.in_(ids))).all()) if ids else {}
+    counts = queries.status_counts(ids)
+    mine = queries.my_registrations_in(current_user.id, ids)
     reasons = _list_ineligibility(events, current_user)
     now = utcnow()
 
     cards = []
     for event in events:
-        left = service.places_left(event, counts[event.id])
+        left = queries.places_left(event, counts[event.id])
         problem = _window_problem(event, now)
         reason = reasons.get(event.id)
         refused = left == 0 and not event.waitlist_enabled  # full, and no waitlist
@@ -191,7 +168,7 @@ Choice = namedtuple("Choice", "item kind places why")
 def _item_choices(event, member):
     """Each item with its kind, places left and why it cannot be chosen (or '')."""
     out = []
-    for a in service.item_availability(event, member):
+    for a in signup.item_availability(event, member):
         item = a["item"]
         places = "不限人数" if a["left"] is None else (
             f"剩余 {a['left']} 个名额" if a["left"] else "名额已满")
@@ -204,12 +181,12 @@ def _item_choices(event, member):
 def _render_detail(event, form, alert=None):
     member = current_user._get_current_object()
     now = utcnow()
-    registration = _my_registration(event.id, member.id)
-    refusal = (service.cancel_refusal(member, registration, event, now)
+    registration = queries.my_registration(event.id, member.id)
+    refusal = (decide.cancel_refusal(member, registration, event, now)
                if registration is not None and registration.is_active else "registration_not_active")
-    left = service.places_left(event)
+    left = queries.places_left(event)
     problem = _window_problem(event, now)
-    reason = service.ineligibility(event, member)
+    reason = signup.ineligibility(event, member)
     active = registration is not None and registration.is_active
     rejected = registration is not None and registration.status == "rejected"
     full_closed = left == 0 and not event.waitlist_enabled
@@ -219,7 +196,7 @@ def _render_detail(event, form, alert=None):
     return render_template(
         "registration/detail.html",
         event=event, form=form, alert=alert, registration=registration, active=active,
-        position=service.waitlist_position(registration) if active else None,
+        position=queries.waitlist_position(registration) if active else None,
         places=_places_text(event, left), left=left, problem=problem, reason=reason,
         can_register=can_register, full_closed=full_closed,
         waitlist_only=left == 0 and event.waitlist_enabled,
@@ -249,8 +226,8 @@ def register(event_id):
     if not form.validate_on_submit():
         return _render_detail(event, form)
     try:
-        registration = service.register(current_user._get_current_object(), event.id,
-                                        item_ids=form.item_ids.data)
+        registration = signup.register(current_user._get_current_object(), event.id,
+                                       item_ids=form.item_ids.data)
     except DomainError as exc:
         if exc.field == "items":
             form.item_ids.errors = [exc.message]
@@ -259,7 +236,7 @@ def register(event_id):
         flash(exc.message, "info" if exc.code == "already_registered" else "error")
         return redirect(url_for(".event_detail", event_id=event_id))
     if registration.status == "waitlisted":
-        flash(f"已进入候补，第 {service.waitlist_position(registration)} 位", "warning")
+        flash(f"已进入候补，第 {queries.waitlist_position(registration)} 位", "warning")
     elif registration.status == "pending":
         flash("已提交，等待审核", "info")
     else:
@@ -274,7 +251,7 @@ def cancel(registration_id):
     event_id = registration.event_id
     CancelForm()  # the CSRF token is checked for every POST by CSRFProtect
     try:
-        service.cancel(current_user._get_current_object(), registration.id)
+        decide.cancel(current_user._get_current_object(), registration.id)
     except DomainError as exc:
         flash(exc.message, "error")
     else:
@@ -287,9 +264,9 @@ def cancel(registration_id):
 @bp.route("/my/events")
 @login_required
 def my_events():
-    registrations = service.my_registrations(current_user)
+    registrations = queries.my_registrations(current_user)
     _load_items(registrations)
-    latest = list(_latest_per_event(registrations).values())
+    latest = list(queries.latest_per_event(registrations).values())
     now = utcnow()
     upcoming, past, dropped = [], [], []
     for registration in latest:
@@ -305,7 +282,7 @@ def my_events():
     upcoming.sort(key=lambda r: (r.event.starts_at or now, r.id))
     for group in (past, dropped):
         group.sort(key=lambda r: (r.event.starts_at or now, r.id), reverse=True)
-    positions = {r.id: service.waitlist_position(r) for r in upcoming if r.status == "waitlisted"}
+    positions = {r.id: queries.waitlist_position(r) for r in upcoming if r.status == "waitlisted"}
     return render_template("registration/my_events.html", upcoming=upcoming, past=past,
                            dropped=dropped, positions=positions)
 
@@ -339,8 +316,8 @@ def leave(registration_id):
     if request.method == "POST":
         if form.validate_on_submit():
             try:
-                service.request_leave(current_user._get_current_object(), registration.id,
-                                      form.session_id(), form.reason.data)
+                leave_requests.request_leave(current_user._get_current_object(), registration.id,
+                                             form.session_id(), form.reason.data)
             except DomainError as exc:
                 target = {"session_id": form.session, "reason": form.reason}.get(exc.field)
                 if target is not None:
@@ -353,36 +330,3 @@ def leave(registration_id):
     return render_template("registration/leave.html", registration=registration, event=event,
                            form=form, alert=alert, can_request=can_request,
                            sessions_left=sessions_left, any_open=bool(open_leaves))
-
-
-# --------------------------------------------------------------------- home
-
-def home_activities(member, now=None, promoted_days=7):
-    """The 「我的活动」 block of the home page: what is coming, and news since last time.
-
-    upcoming: active registrations of events not over yet (soonest first);
-    promoted: moved up from the waitlist in the last ``promoted_days`` days;
-    cancelled: events cancelled by the organizer that the member had registered for.
-    """
-    now = now or utcnow()
-    registrations = service.my_registrations(member)
-    latest = _latest_per_event(registrations).values()
-    upcoming, promoted, cancelled = [], [], []
-    for registration in latest:
-        event = registration.event
-        ends = event.ends_at
-        if event.status == "draft" or (ends is not None and ends < now):
-            continue
-        if event.status == "cancelled":
-            if registration.status in ACTIVE_STATUSES:
-                cancelled.append(registration)
-            continue
-        if not registration.is_active:
-            continue
-        upcoming.append(registration)
-        if registration.promoted_at and registration.promoted_at >= now - timedelta(days=promoted_days):
-            promoted.append(registration)
-    upcoming.sort(key=lambda r: (r.event.starts_at or now, r.id))
-    positions = {r.id: service.waitlist_position(r) for r in upcoming if r.status == "waitlisted"}
-    return {"upcoming": upcoming, "promoted": promoted, "cancelled": cancelled,
-            "positions": positions}
