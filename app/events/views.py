@@ -121,7 +121,6 @@ def new():
             try:
                 event = service.create_event(current_user, *parsed)
             except DomainError as exc:
-                db.session.rollback()
                 alert = form.place_error(exc)
             else:
                 flash(f"已保存草稿「{event.title}」。核对无误后，请点「发布」开始报名。", "success")
@@ -184,7 +183,6 @@ def _state_change(event_id, operation, done):
     try:
         operation(current_user, event)
     except DomainError as exc:
-        db.session.rollback()
         return _detail_page(event, alert=exc.message, status=409)
     flash(done.format(title=event.title), "success")
     return redirect(url_for(".detail", event_id=event.id))
@@ -212,7 +210,6 @@ def cancel(event_id):
     try:
         service.cancel_event(current_user, event, form.reason.data)
     except DomainError as exc:
-        db.session.rollback()
         return _detail_page(event, cancel_form=form, alert=exc.message, status=409)
     flash(f"「{event.title}」已取消，报名记录都已保留。", "success")
     return redirect(url_for(".detail", event_id=event.id))

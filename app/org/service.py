@@ -1,6 +1,7 @@
-"""Branch tree and member operations. Each function owns its transaction."""
+"""Branch tree and member operations. Each writer runs in its own write_transaction()."""
 import re
 import secrets
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -12,7 +13,7 @@ from app.audit.service import ACTION_LABELS, record
 from app.errors import DomainError
 from app.extensions import db
 from app.timeutil import format_local
-from app.txn import begin_write, lock
+from app.txn import lock, write_transaction
 
 from .constants import (
     BRANCH_KINDS,
@@ -87,57 +88,54 @@ def _locked_branch(branch_id):
 
 def create_branch(actor, name, kind, parent_id=None, sort_order=0):
     name, kind, sort_order = _clean_branch_fields(name, kind, sort_order)
-    begin_write()
-    parent = _locked_branch(parent_id) if parent_id else None
-    _check_parent(kind, parent)
-    if _sibling_named(parent_id or None, name):
-        raise DomainError("branch_name_taken", field="name", name=name)
-    branch = Branch(name=name, kind=kind, parent=parent, sort_order=sort_order, path="")
-    db.session.add(branch)
-    db.session.flush()
-    branch.path = (parent.path if parent else "/") + f"{branch.id}/"
-    record(actor, "branch.create", branch, name=name, kind=kind, parent_id=parent_id or None)
-    db.session.commit()
+    with write_transaction():
+        parent = _locked_branch(parent_id) if parent_id else None
+        _check_parent(kind, parent)
+        if _sibling_named(parent_id or None, name):
+            raise DomainError("branch_name_taken", field="name", name=name)
+        branch = Branch(name=name, kind=kind, parent=parent, sort_order=sort_order, path="")
+        db.session.add(branch)
+        db.session.flush()
+        branch.path = (parent.path if parent else "/") + f"{branch.id}/"
+        record(actor, "branch.create", branch, name=name, kind=kind, parent_id=parent_id or None)
     return branch
 
 
 def update_branch(actor, branch, name, kind, sort_order):
     name, kind, sort_order = _clean_branch_fields(name, kind, sort_order)
-    begin_write()
-    if branch.parent is None and kind != "committee":
-        raise DomainError("branch_parent_required", field="kind")
-    if kind == "branch" and branch.children:
-        raise DomainError("branch_kind_has_children", field="kind", name=branch.name)
-    if _sibling_named(branch.parent_id, name, exclude_id=branch.id):
-        raise DomainError("branch_name_taken", field="name", name=name)
-    changes = _diff(branch, {"name": name, "kind": kind, "sort_order": sort_order})
-    if changes:
-        record(actor, "branch.update", branch, changes=changes)
-    db.session.commit()
+    with write_transaction():
+        if branch.parent is None and kind != "committee":
+            raise DomainError("branch_parent_required", field="kind")
+        if kind == "branch" and branch.children:
+            raise DomainError("branch_kind_has_children", field="kind", name=branch.name)
+        if _sibling_named(branch.parent_id, name, exclude_id=branch.id):
+            raise DomainError("branch_name_taken", field="name", name=name)
+        changes = _diff(branch, {"name": name, "kind": kind, "sort_order": sort_order})
+        if changes:
+            record(actor, "branch.update", branch, changes=changes)
     return branch
 
 
 def move_branch(actor, branch, new_parent_id):
     new_parent_id = new_parent_id or None
-    begin_write()
-    # Both rows locked in id order and read afresh: two crossing moves cannot make a cycle.
-    locked = {i: _locked_branch(i) for i in sorted({branch.id, new_parent_id} - {None})}
-    branch, new_parent = locked[branch.id], locked.get(new_parent_id)
-    if new_parent_id == branch.parent_id:
-        return branch
-    if new_parent is not None and new_parent.is_in_subtree_of(branch):
-        raise DomainError("branch_move_into_own_subtree", field="parent_id", name=branch.name)
-    _check_parent(branch.kind, new_parent)
-    if _sibling_named(new_parent_id, branch.name, exclude_id=branch.id):
-        raise DomainError("branch_name_taken", field="parent_id", name=branch.name)
-    old_prefix = branch.path
-    new_prefix = (new_parent.path if new_parent else "/") + f"{branch.id}/"
-    old_parent_id = branch.parent_id
-    for node in db.session.scalars(db.select(Branch).where(branch.subtree_filter())):
-        node.path = new_prefix + node.path[len(old_prefix):]
-    branch.parent = new_parent
-    record(actor, "branch.move", branch, from_parent_id=old_parent_id, to_parent_id=new_parent_id)
-    db.session.commit()
+    with write_transaction():
+        # Both rows locked in id order and read afresh: two crossing moves cannot make a cycle.
+        locked = {i: _locked_branch(i) for i in sorted({branch.id, new_parent_id} - {None})}
+        branch, new_parent = locked[branch.id], locked.get(new_parent_id)
+        if new_parent_id == branch.parent_id:
+            return branch
+        if new_parent is not None and new_parent.is_in_subtree_of(branch):
+            raise DomainError("branch_move_into_own_subtree", field="parent_id", name=branch.name)
+        _check_parent(branch.kind, new_parent)
+        if _sibling_named(new_parent_id, branch.name, exclude_id=branch.id):
+            raise DomainError("branch_name_taken", field="parent_id", name=branch.name)
+        old_prefix = branch.path
+        new_prefix = (new_parent.path if new_parent else "/") + f"{branch.id}/"
+        old_parent_id = branch.parent_id
+        for node in db.session.scalars(db.select(Branch).where(branch.subtree_filter())):
+            node.path = new_prefix + node.path[len(old_prefix):]
+        branch.parent = new_parent
+        record(actor, "branch.move", branch, from_parent_id=old_parent_id, to_parent_id=new_parent_id)
     return branch
 
 
@@ -152,32 +150,30 @@ def _active_members_in_subtree(branch):
 
 def deactivate_branch(actor, branch):
     """Deactivate a branch and everything below it, once nobody active is in it."""
-    begin_write()
-    # Lock the subtree first: a member being added to one of its branches meanwhile
-    # (which locks that branch, see _check_branch) is then either counted or refused.
-    nodes = db.session.scalars(
-        db.select(Branch).where(branch.subtree_filter(), Branch.active.is_(True))
-        .order_by(Branch.id).with_for_update()
-    ).all()
-    count = _active_members_in_subtree(branch)
-    if count:
-        raise DomainError("branch_has_active_members", name=branch.name, count=count)
-    for node in nodes:
-        node.active = False
-    record(actor, "branch.deactivate", branch, branch_ids=[node.id for node in nodes])
-    db.session.commit()
+    with write_transaction():
+        # Lock the subtree first: a member being added to one of its branches meanwhile
+        # (which locks that branch, see _check_branch) is then either counted or refused.
+        nodes = db.session.scalars(
+            db.select(Branch).where(branch.subtree_filter(), Branch.active.is_(True))
+            .order_by(Branch.id).with_for_update()
+        ).all()
+        count = _active_members_in_subtree(branch)
+        if count:
+            raise DomainError("branch_has_active_members", name=branch.name, count=count)
+        for node in nodes:
+            node.active = False
+        record(actor, "branch.deactivate", branch, branch_ids=[node.id for node in nodes])
     return len(nodes)
 
 
 def reactivate_branch(actor, branch):
     """Reactivate one branch (not its subtree: each child is brought back on purpose)."""
-    begin_write()
-    parent = _locked_branch(branch.parent_id) if branch.parent_id else None
-    if parent is not None and not parent.active:
-        raise DomainError("branch_parent_inactive", name=parent.name)
-    branch.active = True
-    record(actor, "branch.reactivate", branch)
-    db.session.commit()
+    with write_transaction():
+        parent = _locked_branch(branch.parent_id) if branch.parent_id else None
+        if parent is not None and not parent.active:
+            raise DomainError("branch_parent_inactive", name=parent.name)
+        branch.active = True
+        record(actor, "branch.reactivate", branch)
 
 
 @dataclass
@@ -326,13 +322,14 @@ def _is_last_admin(member):
     return not any(admin_id != member.id for admin_id in admin_ids)
 
 
-def _commit_member(member):
-    """Commit; a phone taken by a concurrent request meanwhile is reported like any other."""
-    phone, member_id = member.phone, member.id  # a rollback expires the object
+@contextmanager
+def _member_write(phone, member_id=None):
+    """write_transaction(); a phone taken by a concurrent request meanwhile (the unique
+    index refuses the commit) is reported like any other taken phone."""
     try:
-        db.session.commit()
+        with write_transaction():
+            yield
     except IntegrityError:
-        db.session.rollback()
         _check_phone_free(phone, exclude_id=member_id)
         raise
 
@@ -340,67 +337,63 @@ def _commit_member(member):
 def create_member(actor, data):
     """Create a member with a one-time initial password; returns (member, password)."""
     data = _clean_member_data({"name": "", "phone": "", **data})
-    begin_write()
-    _check_phone_free(data["phone"])
-    _check_branch(data.get("branch_id"))
-    member = Member(**{field: data[field] for field in MEMBER_FIELDS if field in data})
-    password = set_initial_password(member)
-    db.session.add(member)
-    db.session.flush()
-    record(actor, "member.create", member, name=member.name, branch_id=member.branch_id,
-           role=member.role)
-    _commit_member(member)
+    with _member_write(data["phone"]):
+        _check_phone_free(data["phone"])
+        _check_branch(data.get("branch_id"))
+        member = Member(**{field: data[field] for field in MEMBER_FIELDS if field in data})
+        password = set_initial_password(member)
+        db.session.add(member)
+        db.session.flush()
+        record(actor, "member.create", member, name=member.name, branch_id=member.branch_id,
+               role=member.role)
     return member, password
 
 
 def update_member(actor, member, data):
     data = _clean_member_data(data)
-    begin_write()
-    if "phone" in data:
-        _check_phone_free(data["phone"], exclude_id=member.id)
-    if "branch_id" in data and data["branch_id"] != member.branch_id:
-        _check_branch(data["branch_id"])
-    if data.get("role", "admin") != "admin" and _is_last_admin(member):
-        raise DomainError("member_last_admin", field="role")
-    changes = _diff(member, {f: data[f] for f in MEMBER_FIELDS if f in data})
-    if "role" in changes or "phone" in changes:
-        member.login_token = secrets.token_hex(8)  # sign out sessions with the old rights
-    if changes:
-        record(actor, "member.update", member, changes=changes)
-    _commit_member(member)
+    member_id = member.id
+    with _member_write(data.get("phone", member.phone), member_id):
+        if "phone" in data:
+            _check_phone_free(data["phone"], exclude_id=member_id)
+        if "branch_id" in data and data["branch_id"] != member.branch_id:
+            _check_branch(data["branch_id"])
+        if data.get("role", "admin") != "admin" and _is_last_admin(member):
+            raise DomainError("member_last_admin", field="role")
+        changes = _diff(member, {f: data[f] for f in MEMBER_FIELDS if f in data})
+        if "role" in changes or "phone" in changes:
+            member.login_token = secrets.token_hex(8)  # sign out sessions with the old rights
+        if changes:
+            record(actor, "member.update", member, changes=changes)
     return member
 
 
 def deactivate_member(actor, member):
-    begin_write()
-    if member.id == actor.id:
-        raise DomainError("member_self_deactivate")
-    if _is_last_admin(member):
-        raise DomainError("member_last_admin")
-    member.active = False
-    member.login_token = secrets.token_hex(8)
-    record(actor, "member.deactivate", member)
-    db.session.commit()
+    with write_transaction():
+        if member.id == actor.id:
+            raise DomainError("member_self_deactivate")
+        if _is_last_admin(member):
+            raise DomainError("member_last_admin")
+        member.active = False
+        member.login_token = secrets.token_hex(8)
+        record(actor, "member.deactivate", member)
 
 
 def reactivate_member(actor, member):
-    begin_write()
-    branch = _locked_branch(member.branch_id)
-    if not branch.active:
-        raise DomainError("branch_inactive", name=branch.name)
-    member.active = True
-    record(actor, "member.reactivate", member)
-    db.session.commit()
+    with write_transaction():
+        branch = _locked_branch(member.branch_id)
+        if not branch.active:
+            raise DomainError("branch_inactive", name=branch.name)
+        member.active = True
+        record(actor, "member.reactivate", member)
 
 
 def reset_password(actor, member):
     """Give ``member`` a new one-time initial password and return it (shown once)."""
     if member.id == actor.id:
         raise DomainError("member_self_reset")
-    begin_write()
-    password = set_initial_password(member)
-    record(actor, "member.reset_password", member)
-    db.session.commit()
+    with write_transaction():
+        password = set_initial_password(member)
+        record(actor, "member.reset_password", member)
     return password
 
 
