@@ -171,11 +171,13 @@ def _register_template_helpers(app):
     from .org.constants import ROLES
     from .timeutil import format_local, format_when
 
+    from .org.scope import sees_all_branches
     app.jinja_env.filters["localtime"] = format_local
     app.jinja_env.filters["when"] = format_when
     app.jinja_env.globals["ROLES"] = ROLES
 
     @app.template_global()
+    app.jinja_env.globals["sees_all_branches"] = sees_all_branches  # lists limited to a subtree say so
     def shown_phone(member):
         """The phone as the current user may see it (full for admins and oneself)."""
         from flask_login import current_user

@@ -216,14 +216,7 @@ def cancel(event_id):
 
 
 # -------------------------------------------------------- 指定参加 (invite)
-
-def _invite_spec(form):
-    """The parsed spec; a secretary who picks no branch means their own subtree."""
-    spec = form.parse_spec()
-    if spec is not None and current_user.role == "secretary" and not spec["branch_ids"]:
-        spec["branch_ids"] = [current_user.branch_id]
-    return spec
-
+# The service keeps a secretary's list inside their subtree (no branch chosen: their own).
 
 @bp.route("/<int:event_id>/invite", methods=["GET", "POST"])
 @staff_required
@@ -237,7 +230,7 @@ def invite(event_id):
     form.set_branches(branch_choices(current_user))
     alert = preview = None
     if request.method == "POST":
-        spec = _invite_spec(form) if form.validate() else None
+        spec = form.parse_spec() if form.validate() else None
         if spec is not None:
             try:
                 counts = registrations.invite(current_user, event.id, spec)
@@ -249,7 +242,7 @@ def invite(event_id):
                       f"{counts['already']} 人原已报名。", "success")
                 return redirect(url_for(".detail", event_id=event.id))
     elif previewing:
-        spec = _invite_spec(form) if form.validate() else None
+        spec = form.parse_spec() if form.validate() else None
         if spec is not None:
             try:
                 preview = registrations.invitation_preview(event, spec, current_user,

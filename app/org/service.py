@@ -27,7 +27,7 @@ from .constants import (
 from .models import Branch, Member
 from .normalize import clean_name, clean_text, is_valid_phone, normalize_phone
 from .passwords import set_initial_password
-from .scope import sees_all_branches
+from .scope import is_admin, sees_all_branches
 
 MEMBER_FIELDS = (
     "name", "gender", "birth_date", "phone", "unit", "position", "rank",
@@ -311,7 +311,7 @@ def _is_last_admin(member):
     The active admins' rows are locked (PostgreSQL) in id order, so two admins
     demoting each other at the same moment cannot leave the system without one.
     """
-    if member.role != "admin" or not member.active:
+    if not is_admin(member) or not member.active:
         return False
     admin_ids = db.session.scalars(
         db.select(Member.id)
