@@ -1,18 +1,14 @@
 """Branch tree and member operations. Each writer runs in its own write_transaction()."""
-import re
 import secrets
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from app.audit.models import AuditLog
-from app.audit.service import ACTION_LABELS, record
+from app.audit.service import record
 from app.errors import DomainError
 from app.extensions import db
-from app.timeutil import format_local
 from app.txn import lock, write_transaction
 
 from .constants import (
@@ -22,7 +18,6 @@ from .constants import (
     PARTY_STATUSES,
     POLITICAL_STATUSES,
     ROLES,
-    political_status_label,
 )
 from .models import Branch, Member
 from .normalize import clean_name, clean_text, is_valid_phone, normalize_phone
@@ -456,157 +451,3 @@ def overview(actor):
         "not_logged_in": db.session.scalar(members.where(Member.password_hash.is_(None))),
         "branches": db.session.scalar(branches),
     }
-
-
-# --------------------------------------------------------------- audit log
-
-# Filter groups of the audit page: key -> (label, action prefixes, prefixes left out).
-AUDIT_GROUPS = {
-    "branch": ("组织", ("branch.",), ()),
-    "member": ("人员", ("member.",), ("member.import",)),
-    "auth": ("登录", ("auth.",), ()),
-    "import": ("导入", ("member.import",), ()),
-    "event": ("活动", ("event.",), ()),
-    "registration": ("报名", ("registration.", "team."), ()),
-    "leave": ("请假", ("leave.",), ()),
-}
-
-DETAIL_LABELS = {
-    "branch": {"name": "名称", "kind": "类型", "sort_order": "排序", "parent_id": "上级组织"},
-    "member": {
-        "name": "姓名", "gender": "性别", "birth_date": "出生日期", "phone": "手机号",
-        "unit": "单位/部门", "position": "职务", "rank": "职级", "political_status": "政治面貌",
-        "development_stage": "发展阶段", "branch_id": "所在组织", "role": "角色",
-    },
-    "import_batch": {
-        "filename": "文件", "rows": "行数", "new": "新增", "updated": "更新",
-        "reactivated": "重新启用", "unchanged": "未变",
-    },
-    "event": {
-        "title": "名称", "kind": "类型", "organizer_branch_id": "主办组织", "summary": "简介",
-        "description": "详细介绍", "place": "地点", "registration_opens_at": "报名开始",
-        "registration_closes_at": "报名截止", "capacity": "人数上限", "waitlist_enabled": "候补",
-        "approval_required": "报名审核", "item_limit": "每人限报项目数", "allow_walk_in": "现场列席",
-        "completion_ratio": "结业比例", "eligibility": "参加对象", "removed": "删除场次/项目",
-        "promoted": "候补转正", "reason": "原因", "matched": "符合条件", "added": "新增",
-        "upgraded": "改为指定参加", "already": "原已报名", "rows": "导出行数",
-    },
-}
-# Keys any entry may carry: the people and events an action concerned.
-COMMON_LABELS = {
-    "event_id": "活动", "member_id": "人员", "status": "状态", "source": "方式", "reason": "原因",
-    "session_id": "场次", "registration_id": "报名", "kind": "类型", "result": "结果",
-    "note": "意见", "label": "名称", "expires_at": "有效期至", "title": "名称",
-}
-_EVENT_TABLE = sa.table("event", sa.column("id"), sa.column("title"))
-_BRANCH_ID_KEYS = ("parent_id", "from_parent_id", "to_parent_id", "branch_id")
-_VALUE_LABELS = {
-    "kind": BRANCH_KINDS.get,
-    "role": ROLES.get,
-    "gender": GENDERS.get,
-    "development_stage": DEVELOPMENT_STAGES.get,
-    "political_status": political_status_label,
-}
-
-
-@dataclass
-class AuditRow:
-    entry: AuditLog
-    label: str  # the action in Chinese
-    target: str  # the branch or member name, "" when there is none
-    summary: str  # the details in a line
-
-
-def audit_log_page(group=None, page=1, per_page=50):
-    """Newest entries first, with targets named; returns (pagination, [AuditRow])."""
-    query = (
-        db.select(AuditLog)
-        .options(sa.orm.joinedload(AuditLog.actor))
-        .order_by(AuditLog.id.desc())
-    )
-    if group in AUDIT_GROUPS:
-        _, include, exclude = AUDIT_GROUPS[group]
-        query = query.where(sa.or_(*(AuditLog.action.startswith(p) for p in include)))
-        for prefix in exclude:
-            query = query.where(sa.not_(AuditLog.action.startswith(prefix)))
-    pagination = db.paginate(query, page=page, per_page=per_page, error_out=False)
-    names = _audit_names(pagination.items)
-    rows = [
-        AuditRow(
-            entry=entry,
-            label=ACTION_LABELS.get(entry.action, entry.action),
-            target=names.get((entry.target_type, entry.target_id), ""),
-            summary=_audit_summary(entry, names),
-        )
-        for entry in pagination.items
-    ]
-    return pagination, rows
-
-
-def _audit_names(entries):
-    """{("branch"|"member", id): name} for every target and branch named in ``entries``:
-    one query per table, however many entries."""
-    ids = {"branch": set(), "member": set(), "event": set()}
-    for entry in entries:
-        if entry.target_type in ids and entry.target_id is not None:
-            ids[entry.target_type].add(entry.target_id)
-        details = entry.details or {}
-        values = [details.get(key) for key in _BRANCH_ID_KEYS]
-        values += list((details.get("changes") or {}).get("branch_id") or [])
-        ids["branch"].update(v for v in values if isinstance(v, int))
-        for kind in ("member", "event"):
-            if isinstance(details.get(f"{kind}_id"), int):
-                ids[kind].add(details[f"{kind}_id"])
-    names = {}
-    # The event table by name: org sits below events and does not import their models.
-    columns = {"branch": (Branch.id, Branch.name), "member": (Member.id, Member.name),
-               "event": (_EVENT_TABLE.c.id, _EVENT_TABLE.c.title)}
-    for kind, (id_column, name_column) in columns.items():
-        if ids[kind]:
-            rows = db.session.execute(db.select(id_column, name_column).where(id_column.in_(ids[kind])))
-            names.update({(kind, row_id): name for row_id, name in rows})
-    return names
-
-
-def _audit_value(field, value, names):
-    if value is None or value == "":
-        return "（空）"
-    if field in _BRANCH_ID_KEYS or field == "organizer_branch_id":
-        return names.get(("branch", value), f"#{value}")
-    if field in ("member_id", "event_id"):
-        return names.get((field[:-3], value), f"#{value}")
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, str) and _ISO_TIME.match(value):
-        return format_local(datetime.fromisoformat(value))
-    if isinstance(value, (dict, list)):
-        return "已修改"
-    label = _VALUE_LABELS.get(field, lambda v: None)(value)
-    return str(label or value)
-
-
-_ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?\+00:00$")
-
-
-def _audit_summary(entry, names):
-    """A short line such as 「名称：一支部 → 第一党支部；排序：0 → 2」."""
-    details = dict(entry.details or {})
-    labels = {**COMMON_LABELS, **DETAIL_LABELS.get(entry.target_type, {})}
-    changes = dict(details.pop("changes", None) or {})
-    if "from_parent_id" in details or "to_parent_id" in details:
-        changes["parent_id"] = [details.pop("from_parent_id", None),
-                                details.pop("to_parent_id", None)]
-    parts = []
-    for field, pair in changes.items():
-        old, new = (list(pair) + [None, None])[:2] if isinstance(pair, list) else (None, pair)
-        parts.append(f"{labels.get(field, field)}：{_audit_value(field, old, names)} → "
-                     f"{_audit_value(field, new, names)}")
-    branch_ids = details.pop("branch_ids", None)
-    if isinstance(branch_ids, list) and len(branch_ids) > 1:
-        parts.append(f"连同下级共停用 {len(branch_ids)} 个组织")
-    if details.pop("locked", False):
-        parts.append("账号已临时锁定")
-    for key, value in details.items():
-        if isinstance(value, (str, int, float)) or value is None:
-            parts.append(f"{labels.get(key, key)}：{_audit_value(key, value, names)}")
-    return "；".join(parts)
