@@ -1,3 +1,4 @@
+"""The audit page's filter: one group of actions (labels.GROUPS), or all."""
 from wtforms import SelectField
 
 from app.org.forms import SearchForm, options

@@ -1,3 +1,4 @@
+"""The audit log page (admins only): filter by group, newest first, 50 a page."""
 from flask import Blueprint, render_template, request
 
 from app.auth.permissions import admin_required
