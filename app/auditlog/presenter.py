@@ -2,8 +2,8 @@
 
 Entries are written by ``app.audit.service.record()`` in each feature's own transaction;
 this module only reads them. Like Indico's log, a row says who did what to whom in words:
-「修改活动：党史学习培训班 — 人数上限：80 → 90；报名开始：（空） → 2026-11-20 09:00」, never
-an id or an English code. The words come from the features (labels.py); the names of
+「修改活动：党史学习培训班 人数上限：80 → 90；报名开始：（空） → 2026-11-20 09:00」, never an
+id or an English code. The words come from the features (labels.py); the names of
 rows from one query per kind of row (names.py).
 """
 import re
