@@ -167,11 +167,12 @@ def create_event(actor, data, sessions, items=(), spec=None):
 
 
 def apply_changes(event, data, sessions, items=(), spec=None):
-    """Validate and apply an edit to ``event`` without committing.
+    """Validate and apply an edit to ``event`` inside the caller's write transaction.
 
     ``sessions``/``items`` carry ``id`` for rows kept; rows without id are added.
     Returns (changes, removed_rows). The caller (registration.service.edit_event,
-    which knows about registrations) checks capacity and removed rows, then commits.
+    which knows about registrations) checks capacity and removed rows in the same
+    transaction, which commits them all or nothing.
     """
     items = list(items)
     if event.status == "cancelled":
