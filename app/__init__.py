@@ -96,6 +96,7 @@ def _init_login(app):
 
 def _register_blueprints(app):
     from .api.views import bp as api_bp
+    from .auditlog.views import bp as auditlog_bp
     from .auth.views import bp as auth_bp
     from .checkin.onsite_views import bp as onsite_bp
     from .checkin.views import bp as checkin_bp
@@ -116,6 +117,7 @@ def _register_blueprints(app):
     app.register_blueprint(registration_admin_bp)
     app.register_blueprint(onsite_bp)
     app.register_blueprint(checkin_bp)
+    app.register_blueprint(auditlog_bp)
 
 
 def _register_error_pages(app):
@@ -169,11 +171,13 @@ def _register_error_pages(app):
 
 def _register_template_helpers(app):
     from .org.constants import ROLES
+    from .org.scope import sees_all_branches
     from .timeutil import format_local, format_when
 
     app.jinja_env.filters["localtime"] = format_local
     app.jinja_env.filters["when"] = format_when
     app.jinja_env.globals["ROLES"] = ROLES
+    app.jinja_env.globals["sees_all_branches"] = sees_all_branches  # lists limited to a subtree say so
 
     @app.template_global()
     def shown_phone(member):

@@ -3,6 +3,7 @@ import re
 
 import pytest
 
+from app.audit.models import AuditLog
 from app.audit.service import record
 from app.extensions import db
 from app.org.models import Branch, ImportBatch, Member
@@ -18,6 +19,11 @@ def rows(html):
     """The text of each listed entry, tags removed and spaces folded."""
     items = re.findall(r"<li>(.*?)</li>", html.split('<ul class="list">')[-1], re.S)
     return [" ".join(re.sub(r"<[^>]+>", "", item).split()) for item in items]
+
+
+def words(html):
+    """Each listed entry as read, without its time, actor and address."""
+    return rows(re.sub(r'<span class="meta block">.*?</span>', "", html, flags=re.S))
 
 
 def labels(html):
@@ -186,3 +192,186 @@ def test_event_and_registration_entries_read_in_chinese(admin_client, org, facto
     assert "报名开始：（空） → 2026-11-20 09:00" in text  # local time, not UTC ISO
     assert "人员：李红" in text and "活动：测试活动" in text
     assert "capacity" not in text and "member_id" not in text
+
+
+# ------------------------------------------- every action, read in words
+
+def every_action(admin_client, org, factory):
+    """Do each action the app records once, through the real services (the roster import
+    through its pages), as an admin, an organizer and members would."""
+    import io
+    from datetime import date
+
+    from app.auth import service as auth
+    from app.checkin import service as checkin
+    from app.errors import DomainError
+    from app.events import service as events
+    from app.org import service as orgs
+    from app.registration import export
+    from app.registration import service as registrations
+
+    from .conftest import TEST_PASSWORD
+    from .event_factories import make_event
+
+    admin, top, first = org["admin"], org["top"], org["first"]
+    # org
+    second = orgs.create_branch(admin, "第二党支部", "branch", top.id)
+    general = orgs.create_branch(admin, "机关党总支", "general_branch", top.id)
+    orgs.update_branch(admin, second, "第二党支部（后勤）", "branch", 3)
+    orgs.move_branch(admin, second, general.id)
+    orgs.deactivate_branch(admin, general)
+    orgs.reactivate_branch(admin, general)
+    member, _password = orgs.create_member(admin, {
+        "name": "王小明", "phone": "13712345678", "branch_id": first.id, "political_status": "01"})
+    orgs.update_member(admin, member, {
+        "role": "secretary", "gender": "M", "birth_date": date(1985, 3, 1), "unit": "办公室",
+        "political_status": "02", "development_stage": "candidate", "branch_id": top.id})
+    orgs.reset_password(admin, member)
+    orgs.deactivate_member(admin, member)
+    orgs.reactivate_member(admin, member)
+    roster = ("姓名,性别,出生年月,手机号码,所在支部,单位,职务,职级,政治面貌,发展阶段,角色\n"
+              "赵六,男,1985-03,13811112222,机关党委/第一党支部,办公室,科员,一级科员,中共党员,,\n")
+    roster = roster.encode()
+    uploaded = admin_client.post("/admin/roster/", data={"file": (io.BytesIO(roster), "花名册.csv")},
+                                 content_type="multipart/form-data")
+    assert uploaded.status_code == 302, page(uploaded)
+    committed = admin_client.post(uploaded.headers["Location"] + "/commit")
+    assert committed.status_code == 302, page(committed)
+
+    # auth
+    li = factory.member("李红", branch=first)
+    zhang = factory.member("张强", branch=first)
+    zhao = factory.member("赵敏", branch=first)
+    with pytest.raises(DomainError):
+        auth.authenticate(li.phone, "wrong password")
+    auth.change_password(li, TEST_PASSWORD, "NewPassw0rd", "NewPassw0rd")
+
+    # events
+    organizer = factory.member("组织者", branch=top, role="organizer")
+    contest = make_event(organizer, kind="sports", title="机关运动会", sessions=2, capacity=2,
+                         items=[{"name": "100米", "is_team": False},
+                                {"name": "拔河", "is_team": True, "team_min": 1, "team_max": 3}],
+                         spec={"political_statuses": ["01", "02"]}, publish=True)
+    lecture = make_event(organizer, title="专题党课", approval_required=True, allow_walk_in=True,
+                         publish=True)
+    called_off = make_event(organizer, title="因故取消的活动", publish=True)
+    events.close_event(organizer, called_off)
+    events.cancel_event(organizer, called_off, "场地检修")
+
+    # registration
+    run, tug = contest.items
+    r_li = registrations.register(li, contest.id, item_ids=[run.id, tug.id])
+    r_zhang = registrations.register(zhang, contest.id, item_ids=[tug.id])
+    r_zhao = registrations.register(zhao, contest.id, item_ids=[tug.id])  # waitlisted
+    registrations.cancel(zhang, r_zhang.id)  # 赵敏 moves up
+    registrations.save_team(organizer, tug.id, first.id, "飞虎队", [r_li.id, r_zhao.id])
+    p_li = registrations.register(li, lecture.id)
+    p_zhang = registrations.register(zhang, lecture.id)
+    registrations.register(zhao, lecture.id)  # pending: the invitation confirms it
+    registrations.approve(organizer, p_li.id)
+    registrations.reject(organizer, p_zhang.id, "名额已满")
+    registrations.edit_event(
+        organizer, contest.id, {"capacity": 5, "approval_required": True},
+        [{"id": s.id, "starts_at": s.starts_at, "ends_at": s.ends_at} for s in contest.sessions],
+        [{"id": item.id, "name": item.name} for item in contest.items],
+        {"political_statuses": ["01"], "branch_ids": [first.id]})
+    registrations.invite(organizer, lecture.id, {"branch_ids": [first.id]})
+    whole = registrations.request_leave(li, r_li.id, None, "出差")
+    one = registrations.request_leave(zhao, r_zhao.id, contest.sessions[1].id, "值班")
+    registrations.decide_leave(organizer, whole.id, True)
+    registrations.decide_leave(organizer, one.id, False, "当天有比赛")
+    export.export_registrants(organizer, contest, {"status": "confirmed", "branch_id": first.id})
+
+    # checkin
+    session = lecture.sessions[0]
+    checkin.perform_checkin(session.id, method="manual", registration_id=p_li.id,
+                            operator=organizer, now=session.starts_at)
+    checkin.perform_checkin(contest.sessions[0].id, method="backfill", registration_id=r_zhao.id,
+                            operator=organizer, reason="根据纸质签到表补录")
+    visitor = factory.member("访客", branch=top)
+    checkin.walk_in(organizer, session.id, visitor.id, now=session.starts_at)
+    link, _token = checkin.create_scanner_link(organizer, lecture, "签到志愿者")
+    checkin.revoke_scanner_link(organizer, link)
+
+
+def all_rows(admin_client):
+    listed, number = [], 1
+    while True:
+        found = words(page(admin_client.get(f"/admin/audit?page={number}")))
+        if not found:
+            return listed
+        listed += found
+        number += 1
+
+
+def test_every_action_the_app_records_reads_in_words(admin_client, org, factory):
+    from app.auditlog import labels
+
+    every_action(admin_client, org, factory)
+    recorded = db.session.scalars(db.select(AuditLog)).all()
+    assert {entry.action for entry in recorded} == set(labels.ACTIONS)  # each one, and no other
+    # Every id a service records is declared as a kind of row, so it is shown by name.
+    for entry in recorded:
+        details = dict(entry.details)
+        for key in [*details, *(details.get("changes") or {})]:
+            if key.startswith(("from_", "to_")):  # a change of what follows
+                key = key.split("_", 1)[1]
+            if key.endswith(("_id", "_ids")) or key == "items":
+                declared = labels.detail(entry.target_type, key)
+                assert declared is None or isinstance(declared[1], str), (entry.action, key)
+
+    listed = all_rows(admin_client)
+    assert len(listed) == len(recorded)
+    for row in listed:
+        assert not re.search(r"[A-Za-z]", row.replace("花名册.csv", "")), row  # no codes
+        assert not re.search(r"[#\[\]{}]|None|（已删除）", row), row  # no ids, no raw data
+    text = "\n".join(listed)
+    for words in [
+        "移动组织：第二党支部(后勤) 上级组织：机关党委 → 机关党总支",
+        "停用组织：机关党总支 停用范围：第二党支部(后勤)、机关党总支",
+        "修改人员：王小明 · 机关党委 性别：（空） → 男；出生日期：（空） → 1985-03-01",
+        "政治面貌：中共党员 → 中共预备党员；发展阶段：（空） → 发展对象；所在组织：第一党支部 → 机关党委",
+        "角色：党员/职工 → 支部书记",
+        "导入花名册 文件：花名册.csv；行数：1；新增：1",
+        "登录失败：李红 · 第一党支部",
+        "修改密码：李红 · 第一党支部",
+        "新建活动：机关运动会 名称：机关运动会；类型：运动会",
+        "取消活动：因故取消的活动 原因：场地检修",
+        "报名 活动：机关运动会；人员：李红 · 第一党支部；状态：已报名；方式：本人报名；项目：100米、拔河",
+        "状态：候补；方式：本人报名；项目：拔河",
+        "候补转正 活动：机关运动会；人员：赵敏 · 第一党支部",
+        "组建队伍：「机关运动会」拔河 · 飞虎队 组织：第一党支部；队员：李红 · 第一党支部、赵敏 · 第一党支部",
+        "报名审核未通过 活动：专题党课；人员：张强 · 第一党支部；原因：名额已满",
+        "修改活动：机关运动会 人数上限：2 → 5；报名审核：否 → 是；"
+        "参加对象：「中共党员、中共预备党员」 → 「第一党支部；中共党员」",
+        "指定参加 活动：专题党课；人员：赵敏 · 第一党支部；状态：待审核 → 已报名",
+        "指定参加人员：专题党课 名单条件：「第一党支部」；符合条件：4；新增：2；改为指定参加：1",
+        "申请请假：李红 · 第一党支部 · 「机关运动会」全部场次",
+        "申请请假：赵敏 · 第一党支部 · 「机关运动会」第2场 ",
+        "不批准请假：赵敏 · 第一党支部 · 「机关运动会」第2场 ",
+        "意见：当天有比赛",
+        "导出报名名单：机关运动会 导出行数：2；筛选：状态 已报名，组织 第一党支部",
+        "手工签到 场次：「专题党课」",
+        "人员：李红 · 第一党支部；操作：签到；结果：成功",
+        "补录签到 场次：「机关运动会」第1场 ",
+        "补录原因：根据纸质签到表补录",
+        "现场列席登记 活动：专题党课；人员：访客 · 机关党委",
+        "创建扫码授权链接：签到志愿者 活动：专题党课；有效期至：",
+        "撤销扫码授权链接：签到志愿者 活动：专题党课",
+    ]:
+        assert words in text, words
+
+
+def test_the_names_on_a_page_cost_the_same_queries_for_few_entries_and_many(
+        admin_client, org, factory):
+    from app.auditlog.presenter import describe
+
+    every_action(admin_client, org, factory)
+    entries = db.session.scalars(db.select(AuditLog).order_by(AuditLog.id)).all()
+    one_of_each = list({entry.action: entry for entry in reversed(entries)}.values())  # the first
+    assert len(one_of_each) < len(entries)
+    with count_statements() as few:
+        describe(one_of_each)
+    with count_statements() as many:
+        describe(entries)
+    assert len(many) == len(few) <= 9  # one query per kind of row named

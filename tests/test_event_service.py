@@ -284,6 +284,54 @@ def test_who_manages_which_event(org, factory):
     assert titles(organizer, kind="sports") == set()
 
 
+def test_which_events_staff_follow_on_the_registration_pages(org, factory):
+    # A secretary follows the events they manage, drafts included, and the published events
+    # of the organisations above their branch, where their own members take part.
+    committee, general, one, two, organizer = org
+    secretary = factory.member(name="总支书记", branch=general, role="secretary")
+    member = factory.member(name="党员", branch=one)
+    ours = make_event(organizer, branch=one, title="预算支部活动")
+    above = make_event(organizer, title="机关党委活动")
+    beside = make_event(organizer, branch=two, title="办公室活动", publish=True)
+
+    def follows(actor):
+        return {e.title for e in (ours, above, beside) if events.staff_sees_event(actor, e)}
+
+    def listed(actor):
+        return {e.title for e in db.session.scalars(events.staff_visible_events(actor))}
+
+    assert follows(organizer) == {"预算支部活动", "机关党委活动", "办公室活动"}
+    assert follows(secretary) == {"预算支部活动"}
+    assert follows(member) == set()
+    assert listed(organizer) == {"办公室活动"}  # drafts are listed for nobody
+    assert listed(secretary) == set()
+    for event in (ours, above):
+        events.publish_event(organizer, event)
+    assert follows(secretary) == {"预算支部活动", "机关党委活动"}
+    assert follows(member) == set()
+    assert listed(secretary) == {"预算支部活动", "机关党委活动"}
+    assert listed(organizer) == {"预算支部活动", "机关党委活动", "办公室活动"}
+
+
+def test_who_acts_on_a_registration(org, factory):
+    # Staff who manage the event, and whoever acts for the branch kept on the registration.
+    committee, general, one, two, organizer = org
+    secretary = factory.member(name="总支书记", branch=general, role="secretary")
+    beside = factory.member(name="办公室书记", branch=two, role="secretary")
+    member = factory.member(name="党员", branch=one)
+    ours = make_event(organizer, branch=one, title="预算支部活动")
+    top = make_event(organizer, title="机关党委活动")
+
+    def acting(event, branch):
+        return {actor.name for actor in (organizer, secretary, beside, member)
+                if events.can_act_on_registration(actor, event, branch)}
+
+    assert acting(top, one) == {"组织者", "总支书记"}
+    assert acting(top, two) == {"组织者", "办公室书记"}
+    assert acting(ours, two) == {"组织者", "总支书记", "办公室书记"}  # 总支书记 manages it
+    assert acting(top, committee) == {"组织者"}
+
+
 def test_drafts_are_not_visible_to_members(org):
     event = make_event(org[-1], start=START)
     assert refused(events.get_visible_event, event.id).code == "event_not_found"

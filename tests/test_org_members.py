@@ -217,6 +217,28 @@ def test_create_member_with_duplicate_phone_refused_at_the_field(admin_client, o
     assert audit_actions("member.create") == []
 
 
+def test_a_phone_taken_by_a_concurrent_request_is_refused_like_any_taken_phone(org, factory,
+                                                                              monkeypatch):
+    # The other request adds the phone after our check and commits first: the unique index
+    # refuses our commit, and the answer is the taken-phone message, with nothing written.
+    check = service._check_phone_free
+    raced = []
+
+    def check_then_lose_the_race(phone, exclude_id=None):
+        check(phone, exclude_id)
+        if not raced:
+            raced.append(factory.member("另一位", branch=org["second"], phone=phone))
+
+    monkeypatch.setattr(service, "_check_phone_free", check_then_lose_the_race)
+    with pytest.raises(DomainError) as refused:
+        service.create_member(org["admin"], {"name": "王小明", "phone": "13712345678",
+                                             "branch_id": org["first"].id})
+    assert refused.value.code == "member_phone_taken" and refused.value.field == "phone"
+    assert "另一位" in refused.value.message
+    assert db.session.scalar(db.select(Member).filter_by(name="王小明")) is None
+    assert audit_actions("member.create") == []
+
+
 @pytest.mark.parametrize("phone", ["1371234567", "23712345678", "phone", "137123456789"])
 def test_create_member_with_bad_phone_refused(admin_client, org, phone):
     response = admin_client.post("/admin/members/new", data=member_form(org["first"], phone=phone))

@@ -1,5 +1,6 @@
-"""Role checks for views. Every staff view uses these; nothing checks roles by hand.
-Branch scope rules live in app.org.scope and are re-exported here for views."""
+"""Access checks for views: decorators that let a view run only for those a decision in
+app.org.scope allows, and require() for a scope check inside a view. The decisions
+themselves live in app.org.scope (and events.service); they are re-exported here for views."""
 from functools import wraps
 
 from flask import abort
@@ -9,18 +10,20 @@ from app.org.scope import (  # noqa: F401  (re-exported for views)
     can_see_branch,
     can_see_full_phone,
     can_see_member,
+    is_admin,
+    is_staff,
     sees_all_branches,
 )
 
 
-def roles_required(*roles):
-    """Allow the view only to logged-in members whose role is one of ``roles``."""
+def allowed_if(decision):
+    """Allow the view only to logged-in members for whom ``decision(member)`` holds."""
 
     def decorator(view):
         @wraps(view)
         @login_required
         def wrapped(*args, **kwargs):
-            if current_user.role not in roles:
+            if not decision(current_user):
                 abort(403)
             return view(*args, **kwargs)
 
@@ -29,8 +32,8 @@ def roles_required(*roles):
     return decorator
 
 
-admin_required = roles_required("admin")
-staff_required = roles_required("secretary", "organizer", "admin")
+admin_required = allowed_if(is_admin)
+staff_required = allowed_if(is_staff)
 
 
 def require(condition):

@@ -12,3 +12,29 @@ METHOD_LABELS = {
 # Ticket codes: no look-alikes (0/O, 1/I/L), upper case so they read aloud clearly.
 TICKET_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 TICKET_LENGTH = 10
+
+KIND_LABELS = {"entry": "签到", "exit": "签退"}
+RESULT_LABELS = {"ok": "成功", "duplicate": "原已签到", "refused": "未签上"}
+
+# ------------------------------------------------------------------ audit log
+# What checkin's services record, in Chinese; app/auditlog/labels.py says how to read these
+# tables. A scanner link's entries are named by their target (the link's label).
+AUDIT_ACTIONS = {
+    "checkin.manual": "手工签到",
+    "checkin.backfill": "补录签到",
+    "registration.walk_in": "现场列席登记",
+    "scanner_link.create": "创建扫码授权链接",
+    "scanner_link.revoke": "撤销扫码授权链接",
+}
+AUDIT_DETAILS = {
+    "checkin": {
+        "registration_id": ("人员", "registrant"),
+        "kind": ("操作", KIND_LABELS),
+        "result": ("结果", RESULT_LABELS),
+        "reason": ("补录原因", None),
+    },
+    "scanner_link": {
+        "label": None,
+        "expires_at": ("有效期至", None),
+    },
+}

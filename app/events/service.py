@@ -1,10 +1,12 @@
-"""Publishing events: create, edit, publish, close, cancel; who may manage which event."""
+"""Publishing events: create, edit, publish, close, cancel; who may manage, follow and act
+on which event (the event half of the role and scope decisions; the rest are in org.scope)."""
+import sqlalchemy as sa
 
 from app.audit.service import record
 from app.errors import DomainError
 from app.extensions import db
 from app.org.models import Branch
-from app.org.scope import can_see_branch, sees_all_branches
+from app.org.scope import can_act_for_branch, can_see_branch, is_staff, scope_branch
 from app.timeutil import format_local, to_local, utcnow
 from app.txn import lock, write_transaction
 
@@ -27,9 +29,35 @@ ITEM_FIELDS = ("name", "is_team", "capacity", "branch_quota", "team_min", "team_
 
 def can_manage(actor, event):
     """Organizers and admins manage every event; a secretary those of their own subtree."""
-    if sees_all_branches(actor):
+    return can_see_branch(actor, event.organizer_branch)
+
+
+def staff_sees_event(actor, event):
+    """Whether a staff member follows the registrations of ``event``: the events they
+    manage and, once published, those of the organisations above their branch (their
+    机关党委's events, where their own members take part)."""
+    if can_manage(actor, event):
         return True
-    return actor.role == "secretary" and can_see_branch(actor, event.organizer_branch)
+    own = scope_branch(actor)
+    return (own is not None and is_staff(actor) and event.status != "draft"
+            and event.organizer_branch_id in own.ancestor_ids)
+
+
+def staff_visible_events(actor):
+    """A select of the published events staff_sees_event() lets ``actor`` follow."""
+    query = db.select(Event).where(Event.status != "draft")
+    own = scope_branch(actor)
+    if own is not None:
+        subtree = db.select(Branch.id).where(own.subtree_filter())
+        query = query.where(sa.or_(Event.organizer_branch_id.in_(subtree),
+                                   Event.organizer_branch_id.in_(own.ancestor_ids)))
+    return query
+
+
+def can_act_on_registration(actor, event, branch):
+    """Cancel someone's registration or ask leave for them: staff who manage ``event``,
+    and those who act for ``branch`` (the branch kept on the registration)."""
+    return can_manage(actor, event) or can_act_for_branch(actor, branch)
 
 
 def get_event(event_id):
@@ -114,7 +142,7 @@ def check_scope(actor, branch_id):
     if branch_id is None:
         raise DomainError("event_branch_required", field="organizer_branch_id")
     branch = db.session.get(Branch, branch_id)
-    if branch is None or not (sees_all_branches(actor) or can_see_branch(actor, branch)):
+    if branch is None or not can_see_branch(actor, branch):
         raise DomainError("event_scope", field="organizer_branch_id")
 
 
@@ -139,11 +167,12 @@ def create_event(actor, data, sessions, items=(), spec=None):
 
 
 def apply_changes(event, data, sessions, items=(), spec=None):
-    """Validate and apply an edit to ``event`` without committing.
+    """Validate and apply an edit to ``event`` inside the caller's write transaction.
 
     ``sessions``/``items`` carry ``id`` for rows kept; rows without id are added.
     Returns (changes, removed_rows). The caller (registration.service.edit_event,
-    which knows about registrations) checks capacity and removed rows, then commits.
+    which knows about registrations) checks capacity and removed rows in the same
+    transaction, which commits them all or nothing.
     """
     items = list(items)
     if event.status == "cancelled":
@@ -220,9 +249,11 @@ def cancel_event(actor, event, reason):
 # ---------------------------------------------------------------- queries
 
 def manageable_events(actor, status=None, kind=None):
+    """A select of the events can_manage() lets ``actor`` manage, newest first."""
     query = db.select(Event).order_by(Event.created_at.desc(), Event.id.desc())
-    if not sees_all_branches(actor):
-        subtree = db.select(Branch.id).where(actor.branch.subtree_filter())
+    own = scope_branch(actor)
+    if own is not None:
+        subtree = db.select(Branch.id).where(own.subtree_filter())
         query = query.where(Event.organizer_branch_id.in_(subtree))
     if status:
         query = query.where(Event.status == status)

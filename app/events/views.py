@@ -121,7 +121,6 @@ def new():
             try:
                 event = service.create_event(current_user, *parsed)
             except DomainError as exc:
-                db.session.rollback()
                 alert = form.place_error(exc)
             else:
                 flash(f"已保存草稿「{event.title}」。核对无误后，请点「发布」开始报名。", "success")
@@ -184,7 +183,6 @@ def _state_change(event_id, operation, done):
     try:
         operation(current_user, event)
     except DomainError as exc:
-        db.session.rollback()
         return _detail_page(event, alert=exc.message, status=409)
     flash(done.format(title=event.title), "success")
     return redirect(url_for(".detail", event_id=event.id))
@@ -212,21 +210,13 @@ def cancel(event_id):
     try:
         service.cancel_event(current_user, event, form.reason.data)
     except DomainError as exc:
-        db.session.rollback()
         return _detail_page(event, cancel_form=form, alert=exc.message, status=409)
     flash(f"「{event.title}」已取消，报名记录都已保留。", "success")
     return redirect(url_for(".detail", event_id=event.id))
 
 
 # -------------------------------------------------------- 指定参加 (invite)
-
-def _invite_spec(form):
-    """The parsed spec; a secretary who picks no branch means their own subtree."""
-    spec = form.parse_spec()
-    if spec is not None and current_user.role == "secretary" and not spec["branch_ids"]:
-        spec["branch_ids"] = [current_user.branch_id]
-    return spec
-
+# The service keeps a secretary's list inside their subtree (no branch chosen: their own).
 
 @bp.route("/<int:event_id>/invite", methods=["GET", "POST"])
 @staff_required
@@ -240,7 +230,7 @@ def invite(event_id):
     form.set_branches(branch_choices(current_user))
     alert = preview = None
     if request.method == "POST":
-        spec = _invite_spec(form) if form.validate() else None
+        spec = form.parse_spec() if form.validate() else None
         if spec is not None:
             try:
                 counts = invitations.invite(current_user, event.id, spec)
@@ -252,7 +242,7 @@ def invite(event_id):
                       f"{counts['already']} 人原已报名。", "success")
                 return redirect(url_for(".detail", event_id=event.id))
     elif previewing:
-        spec = _invite_spec(form) if form.validate() else None
+        spec = form.parse_spec() if form.validate() else None
         if spec is not None:
             try:
                 preview = invitations.invitation_preview(event, spec, current_user,

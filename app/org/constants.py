@@ -127,3 +127,50 @@ def gender_from_text(text):
     if not value:
         return ""
     return {"男": "M", "女": "F", "M": "M", "F": "F", "男性": "M", "女性": "F"}.get(value)
+
+
+# ------------------------------------------------------------------ audit log
+# What org's services record, in Chinese; app/auditlog/labels.py says how to read these tables.
+AUDIT_ACTIONS = {
+    "branch.create": "新建组织",
+    "branch.update": "修改组织",
+    "branch.move": "移动组织",
+    "branch.deactivate": "停用组织",
+    "branch.reactivate": "启用组织",
+    "member.create": "新增人员",
+    "member.update": "修改人员",
+    "member.deactivate": "停用人员",
+    "member.reactivate": "启用人员",
+    "member.reset_password": "重置密码",
+    "member.import": "导入花名册",
+}
+AUDIT_DETAILS = {
+    "branch": {
+        "name": ("名称", None),
+        "kind": ("类型", BRANCH_KINDS),
+        "sort_order": ("排序", None),
+        "parent_id": ("上级组织", "branch", "（无）"),
+        "branch_ids": ("停用范围", "branch"),
+    },
+    "member": {
+        "name": ("姓名", None),
+        "gender": ("性别", GENDERS),
+        "birth_date": ("出生日期", None),
+        "phone": ("手机号", None),
+        "unit": ("单位/部门", None),
+        "position": ("职务", None),
+        "rank": ("职级", None),
+        "political_status": ("政治面貌", political_status_label),
+        "development_stage": ("发展阶段", DEVELOPMENT_STAGES),
+        "branch_id": ("所在组织", "branch"),
+        "role": ("角色", ROLES),
+    },
+    "import_batch": {
+        "filename": ("文件", None),
+        "rows": ("行数", None),
+        "new": ("新增", None),
+        "updated": ("更新", None),
+        "reactivated": ("重新启用", None),
+        "unchanged": ("未变", None),
+    },
+}

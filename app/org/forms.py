@@ -1,4 +1,4 @@
-"""Forms of the branch, member and audit pages. Rules live in service.py; these parse."""
+"""Forms of the branch and member pages. Rules live in service.py; these parse."""
 from wtforms import IntegerField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
@@ -6,7 +6,7 @@ from app.forms import ChineseForm
 
 from .constants import BRANCH_KINDS, DEVELOPMENT_STAGES, GENDERS, POLITICAL_STATUSES, RANKS, ROLES
 from .normalize import normalize_phone, parse_birth_date
-from .service import AUDIT_GROUPS, branch_tree, flatten_tree
+from .service import branch_tree, flatten_tree
 
 
 def optional_int(value):
@@ -129,11 +129,3 @@ class MemberSearchForm(SearchForm):
 
     def set_branches(self, branch_choices):
         self.branch_id.choices = options([("", "全部组织"), *branch_choices])
-
-
-class AuditFilterForm(SearchForm):
-    group = SelectField(
-        "操作类别",
-        choices=options([("", "全部")] + [(key, label) for key, (label, *_) in AUDIT_GROUPS.items()]),
-        default="",
-    )

@@ -6,6 +6,7 @@ from flask_login import UserMixin
 from app.extensions import db
 from app.timeutil import UTCDateTime, utcnow
 
+from . import scope
 from .constants import (
     BRANCH_KINDS,
     DEVELOPMENT_STAGES,
@@ -13,7 +14,6 @@ from .constants import (
     PARTY_STATUSES,
     RANKS,
     ROLES,
-    STAFF_ROLES,
     political_status_label,
 )
 
@@ -123,11 +123,11 @@ class Member(UserMixin, db.Model):
 
     @property
     def is_staff(self):
-        return self.role in STAFF_ROLES
+        return scope.is_staff(self)
 
     @property
     def is_admin(self):
-        return self.role == "admin"
+        return scope.is_admin(self)
 
     @property
     def role_label(self):

@@ -1,9 +1,32 @@
-"""Who sees what in the tree: admins and organizers see every branch, a secretary
-the subtree of their own branch, a member only themselves."""
+"""Who may see and act on what: the role and branch-scope decisions of the whole app.
+
+A member sees only themselves. A branch secretary (支部书记) sees and acts for the subtree
+of their own branch. Organizers and admins see every branch; only admins change the
+organisation (branches, members, roles, roster) and read the audit log. Decisions about
+one event (who manages it, which events a secretary follows) are in events.service; no
+view, other service or template tests a role itself.
+"""
+from .constants import STAFF_ROLES
+
+
+def is_staff(actor):
+    """Secretaries, organizers and admins: the staff pages."""
+    return actor.role in STAFF_ROLES
+
+
+def is_admin(actor):
+    """Admins: the branch tree, members and roles, roster import, the audit log."""
+    return actor.role == "admin"
 
 
 def sees_all_branches(actor):
     return actor.role in ("organizer", "admin")
+
+
+def scope_branch(actor):
+    """The branch whose subtree limits what ``actor`` sees in lists: None for organizers
+    and admins (everything), the own branch for everyone else."""
+    return None if sees_all_branches(actor) else actor.branch
 
 
 def can_see_branch(actor, branch):
@@ -14,20 +37,26 @@ def can_see_branch(actor, branch):
     return False
 
 
+def can_act_for_branch(actor, branch):
+    """Decide for the people of ``branch`` (their leave, their teams): organizers and
+    admins for every branch, a secretary for their own subtree. The same people as
+    can_see_branch today; named apart because seeing and deciding may part one day."""
+    return can_see_branch(actor, branch)
+
+
 def can_see_member(actor, member):
     if actor.id == member.id:
         return True
     return can_see_branch(actor, member.branch)
 
 
+def can_proxy_for(actor, member):
+    """Register ``member`` on their behalf (支部代报): staff, for the people they see."""
+    return is_staff(actor) and can_see_member(actor, member)
+
+
 def can_see_full_phone(actor, member):
-    return actor.role == "admin" or actor.id == member.id
-
-
-def scope_branch(actor):
-    """The branch whose subtree limits what ``actor`` sees in lists: None for organizers
-    and admins (everything), the own branch for everyone else."""
-    return None if sees_all_branches(actor) else actor.branch
+    return is_admin(actor) or actor.id == member.id
 
 
 def shown_phone(actor, member):

@@ -1,4 +1,4 @@
-"""Staff pages: the branch tree, members and the audit log.
+"""Staff pages: the branch tree and members.
 
 Each view parses, authorizes, calls one service function and renders. A refused
 operation (DomainError) is shown at its form field, or as the page's alert.
@@ -16,7 +16,6 @@ from app.errors import DomainError
 
 from . import service
 from .forms import (
-    AuditFilterForm,
     BranchCreateForm,
     BranchEditForm,
     BranchMoveForm,
@@ -265,16 +264,3 @@ def member_reset_password(member_id):
     except DomainError as exc:
         return _member_page(member, alert=exc.message)
     return _password_page(member, password, created=False)
-
-
-# --------------------------------------------------------------- audit log
-
-@bp.route("/audit")
-@admin_required
-def audit_log():
-    form = AuditFilterForm(request.args)
-    form.validate()
-    group = form.value("group") or ""
-    pagination, rows = service.audit_log_page(group, page=request.args.get("page", 1, type=int))
-    return render_template("org/audit.html", form=form, pagination=pagination, rows=rows,
-                           filters={"group": group} if group else {})

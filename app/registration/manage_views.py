@@ -12,10 +12,10 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.auth.permissions import sees_all_branches, staff_required
+from app.auth.permissions import staff_required
 from app.errors import DomainError
 from app.events.models import Event
-from app.events.service import can_manage, get_event
+from app.events.service import can_manage, get_event, staff_sees_event, staff_visible_events
 from app.extensions import db
 from app.org.models import Branch, Member
 from app.org.scope import scope_branch
@@ -49,32 +49,13 @@ def _template_helpers():
 
 # ------------------------------------------------------------ authorization
 
-def _visible(actor, event):
-    """Organizers and admins see every event. A secretary sees the events they manage
-    and, once published, those of the organisations above their branch (their 机关党委's
-    events, where their own members take part)."""
-    if can_manage(actor, event):
-        return True
-    return (actor.role == "secretary" and event.status != "draft"
-            and event.organizer_branch_id in actor.branch.ancestor_ids)
-
-
-def _visible_events(actor):
-    query = db.select(Event).where(Event.status != "draft")
-    if not sees_all_branches(actor):
-        subtree = db.select(Branch.id).where(actor.branch.subtree_filter())
-        query = query.where(sa.or_(Event.organizer_branch_id.in_(subtree),
-                                   Event.organizer_branch_id.in_(actor.branch.ancestor_ids)))
-    return query
-
-
 def _event_or_404(event_id):
-    """An event the current staff member may open (see _visible), or 404."""
+    """An event the current staff member follows (events.service.staff_sees_event), or 404."""
     try:
         event = get_event(event_id)
     except DomainError:
         abort(404)
-    if not _visible(current_user, event):
+    if not staff_sees_event(current_user, event):
         abort(404)
     return event
 
@@ -93,7 +74,7 @@ def _refused(exc):
 def index():
     page = request.args.get("page", 1, type=int)
     pagination = db.paginate(
-        _visible_events(current_user)
+        staff_visible_events(current_user)
         .options(sa.orm.selectinload(Event.sessions), sa.orm.selectinload(Event.items),
                  sa.orm.selectinload(Event.organizer_branch))
         .order_by(Event.id.desc()),
