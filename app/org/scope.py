@@ -20,8 +20,14 @@ def can_see_member(actor, member):
     return can_see_branch(actor, member.branch)
 
 
+def sees_full_phones(actor):
+    """Admins see (and may search) every phone in full; everyone else sees them masked
+    (org/search.py: a masked phone is searched by its last four digits or in full)."""
+    return actor.role == "admin"
+
+
 def can_see_full_phone(actor, member):
-    return actor.role == "admin" or actor.id == member.id
+    return sees_full_phones(actor) or actor.id == member.id
 
 
 def scope_branch(actor):
