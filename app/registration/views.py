@@ -1,4 +1,5 @@
-"""Member pages: the event list, an event's page, register, cancel, 我的活动, 请假.
+"""Member pages: the event list, an event's page, register, cancel, 请假 (我的活动, which
+shows tickets and hours from checkin, sits above it in app/home).
 
 Each view parses, authorizes, calls one service function and renders. A refused
 operation (DomainError) shows its Chinese message at the form field it names
@@ -16,9 +17,10 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app.errors import DomainError, message_for
 from app.events import eligibility
 from app.events.constants import EVENT_KINDS
-from app.events.models import EventItem, EventSession
+from app.events.models import EventSession
 from app.events.service import get_visible_event, listed_events
 from app.extensions import db
+from app.forms import place_error
 from app.timeutil import to_local, utcnow
 
 from . import service
@@ -66,23 +68,13 @@ def _own_registration(registration_id):
     return registration
 
 
-def _latest_per_event(registrations):
-    """One registration per event: the active one, else the newest (cancelled, rejected)."""
-    out = {}
-    for registration in sorted(registrations, key=lambda r: (r.created_at, r.id)):
-        current = out.get(registration.event_id)
-        if current is None or registration.is_active or not current.is_active:
-            out[registration.event_id] = registration
-    return out
-
-
 def _my_registration(event_id, member_id):
     rows = db.session.scalars(
         db.select(Registration).where(Registration.event_id == event_id,
                                       Registration.member_id == member_id)
         .options(sa.orm.selectinload(Registration.items), sa.orm.selectinload(Registration.leaves))
     ).all()
-    return _latest_per_event(rows).get(event_id)
+    return service.latest_per_event(rows).get(event_id)
 
 
 def _load_sessions(events):
@@ -153,7 +145,7 @@ def event_list():
     _load_sessions(events)
     ids = [event.id for event in events]
     counts = service.status_counts(ids)
-    mine = _latest_per_event(db.session.scalars(
+    mine = service.latest_per_event(db.session.scalars(
         db.select(Registration).where(Registration.member_id == current_user.id,
                                       Registration.event_id.in_(ids))).all()) if ids else {}
     reasons = _list_ineligibility(events, current_user)
@@ -253,7 +245,7 @@ def register(event_id):
                                         item_ids=form.item_ids.data)
     except DomainError as exc:
         if exc.field == "items":
-            form.item_ids.errors = [exc.message]
+            place_error(form, exc, {"items": "item_ids"})
             return _render_detail(event, form)
         # A double tap lands here with 「已经报过名了」: not an error for the member.
         flash(exc.message, "info" if exc.code == "already_registered" else "error")
@@ -282,41 +274,6 @@ def cancel(registration_id):
     return redirect(url_for(".event_detail", event_id=event_id))
 
 
-# ------------------------------------------------------------------- my events
-
-@bp.route("/my/events")
-@login_required
-def my_events():
-    registrations = service.my_registrations(current_user)
-    _load_items(registrations)
-    latest = list(_latest_per_event(registrations).values())
-    now = utcnow()
-    upcoming, past, dropped = [], [], []
-    for registration in latest:
-        event = registration.event
-        if event.status == "draft":
-            continue
-        if not registration.is_active or event.status == "cancelled":
-            dropped.append(registration)  # cancelled, rejected, or the event was cancelled
-        elif event.ends_at is None or event.ends_at >= now:
-            upcoming.append(registration)
-        else:
-            past.append(registration)
-    upcoming.sort(key=lambda r: (r.event.starts_at or now, r.id))
-    for group in (past, dropped):
-        group.sort(key=lambda r: (r.event.starts_at or now, r.id), reverse=True)
-    positions = {r.id: service.waitlist_position(r) for r in upcoming if r.status == "waitlisted"}
-    return render_template("registration/my_events.html", upcoming=upcoming, past=past,
-                           dropped=dropped, positions=positions)
-
-
-def _load_items(registrations):
-    """The chosen items' rows in one query, so registration.items[n].item needs none."""
-    ids = {ri.item_id for r in registrations for ri in r.items}
-    if ids:
-        db.session.scalars(db.select(EventItem).where(EventItem.id.in_(ids))).all()
-
-
 # ----------------------------------------------------------------------- leave
 
 @bp.route("/registrations/<int:registration_id>/leave", methods=["GET", "POST"])
@@ -342,11 +299,7 @@ def leave(registration_id):
                 service.request_leave(current_user._get_current_object(), registration.id,
                                       form.session_id(), form.reason.data)
             except DomainError as exc:
-                target = {"session_id": form.session, "reason": form.reason}.get(exc.field)
-                if target is not None:
-                    target.errors = [*target.errors, exc.message]
-                else:
-                    alert = exc.message
+                alert = place_error(form, exc, {"session_id": "session"})
             else:
                 flash("请假申请已提交，等待审批", "success")
                 return redirect(url_for(".event_detail", event_id=event.id))
@@ -366,7 +319,7 @@ def home_activities(member, now=None, promoted_days=7):
     """
     now = now or utcnow()
     registrations = service.my_registrations(member)
-    latest = _latest_per_event(registrations).values()
+    latest = service.latest_per_event(registrations).values()
     upcoming, promoted, cancelled = [], [], []
     for registration in latest:
         event = registration.event
@@ -383,6 +336,6 @@ def home_activities(member, now=None, promoted_days=7):
         if registration.promoted_at and registration.promoted_at >= now - timedelta(days=promoted_days):
             promoted.append(registration)
     upcoming.sort(key=lambda r: (r.event.starts_at or now, r.id))
-    positions = {r.id: service.waitlist_position(r) for r in upcoming if r.status == "waitlisted"}
+    positions = service.waitlist_positions(upcoming)
     return {"upcoming": upcoming, "promoted": promoted, "cancelled": cancelled,
             "positions": positions}
