@@ -13,7 +13,7 @@ import pytest
 from app import create_app
 from app.checkin import service as checkin
 from app.checkin.models import Checkin
-from app.extensions import db
+from app.extensions import db, limiter
 from app.org import search
 from app.registration import service as registrations
 from app.timeutil import utcnow
@@ -179,13 +179,15 @@ def test_a_refused_phone_query_on_the_proxy_page_lists_nobody(app, scene):
 @pytest.fixture
 def limited_app(app):
     """A second app on the same database, with rate limits on (5 searches a minute)."""
-    return create_app({
+    yield create_app({
         "APP_ENV": "testing", "SECRET_KEY": "test-secret-key",
         "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
         "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": True,
         "SEARCH_RATE_LIMIT": "5 per minute", "LOGIN_RATE_LIMIT": "100 per minute",
         "PUBLIC_BASE_URL": "http://testserver",
     })
+    # The limiter is one object shared by every app: switch it off again for the suite.
+    limiter.enabled = app.config["RATELIMIT_ENABLED"]
 
 
 def test_searches_are_rate_limited_per_searcher_across_search_boxes(limited_app, scene):
