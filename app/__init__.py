@@ -12,6 +12,7 @@ from sqlalchemy.exc import DataError
 
 from . import web
 from .config import load_config
+from .errors import HTTP_CODES, error_body
 from .extensions import csrf, db, limiter, login_manager, migrate
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -121,10 +122,9 @@ def _register_blueprints(app):
 
 
 def _register_error_pages(app):
-    def page(status, title, text):
+    def page(status, title, text, code=None):
         if request.path.startswith("/api/"):  # the scanner and board read JSON, even for errors
-            code = {400: "bad_request", 403: "forbidden", 404: "not_found"}.get(status, "error")
-            return {"result": "error", "code": code, "message": f"{title}：{text}"}, status
+            return error_body(code or HTTP_CODES.get(status, "server_error")), status
         return render_template("errors/error.html", status=status, title=title, text=text), status
 
     @app.errorhandler(400)
@@ -133,7 +133,8 @@ def _register_error_pages(app):
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        return page(400, "页面已过期", "页面停留太久或已在别处退出登录，请刷新页面后重新提交。")
+        return page(400, "页面已过期", "页面停留太久或已在别处退出登录，请刷新页面后重新提交。",
+                    "csrf_invalid")
 
     @app.errorhandler(403)
     def forbidden(error):
@@ -203,10 +204,7 @@ def _register_template_helpers(app):
             and request.endpoint not in {"auth.change_password", "auth.logout", "static"}
         ):
             if request.path.startswith("/api/"):  # a scanner page: an answer it understands
-                from .errors import message_for
-
-                return {"result": "error", "code": "password_change_required",
-                        "message": message_for("password_change_required")}, 403
+                return error_body("password_change_required"), 403
             # Keep where the member was going (a shared event link), to land there after.
             next_url = request.full_path.rstrip("?") if request.method == "GET" else None
             return redirect(url_for("auth.change_password", next=next_url))

@@ -69,6 +69,8 @@ def load_config(instance_path, env=None):
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), default=app_env != "testing"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "20 per minute"),
+        # Member searches (name or phone), per searcher, shared by every search box.
+        "SEARCH_RATE_LIMIT": env.get("SEARCH_RATE_LIMIT", "60 per minute"),
         "LOGIN_MAX_FAILURES": int(env.get("LOGIN_MAX_FAILURES", "5")),
         "LOGIN_LOCK_MINUTES": int(env.get("LOGIN_LOCK_MINUTES", "15")),
         # WeChat's in-app browser drops session cookies: keep members logged in

@@ -2,6 +2,18 @@
 
 A service raises ``DomainError("code", **params)``; pages, the API and the CLI
 show ``error.message``. New codes get their text here and nowhere else.
+
+- ``DomainError(code, field=None, http_status=None, **params)``: the one error class
+  of the application. ``field`` names the form field the refusal belongs to (views put
+  it there with ``app.forms.place_error``); ``http_status`` is what the JSON API answers
+  (default: 404 for the not-found codes, else 400).
+- ``message_for(code, **params)``: the Chinese message of a code.
+- ``error_body(code, **params)``: the JSON body of every error answer under /api/,
+  ``{"result": "error", "code", "message"}`` (the scanner page reads exactly these).
+- ``HTTP_CODES``: the code of an HTTP error (404, 405, 429 ...) that no service raised.
+
+tests/test_errors.py checks that every code raised in app/ has a message here and
+every message here is raised somewhere.
 """
 
 MESSAGES = {
@@ -12,7 +24,6 @@ MESSAGES = {
     # auth
     "login_failed": "手机号或密码不正确。",
     "login_locked": "登录失败次数过多，账号已临时锁定，请在 {minutes} 分钟后再试。",
-    "account_inactive": "手机号或密码不正确。",
     "password_too_short": "新密码至少需要 {min_length} 位。",
     "password_too_simple": "新密码不能全是数字或全是字母，请混合使用。",
     "password_same_as_initial": "新密码不能与初始密码相同。",
@@ -23,7 +34,6 @@ MESSAGES = {
     "branch_name_taken": "同一上级组织下已有名为「{name}」的组织。",
     "branch_move_into_own_subtree": "不能把「{name}」移动到它自己或它的下级组织之下。",
     "branch_has_active_members": "「{name}」及其下级组织还有 {count} 名在册人员，请先调整人员所在组织再停用。",
-    "branch_has_active_children": "「{name}」还有 {count} 个未停用的下级组织，请先停用或移走下级组织。",
     "branch_parent_inactive": "上级组织「{name}」已停用，不能在其下新建或移入组织。",
     "branch_parent_required": "党支部和党总支必须选择上级组织。",
     "branch_kind_has_children": "「{name}」下面还有组织，不能改为党支部。",
@@ -38,6 +48,8 @@ MESSAGES = {
     "member_self_reset": "不能在这里重置自己的密码，请使用「修改密码」。",
     "member_name_required": "请输入姓名。",
     "member_phone_invalid": "请输入11位手机号码。",
+    # member search (org/search.py): a non-admin may search a phone by its end only
+    "search_phone_digits": "按手机号查找，请输入号码的后 4 位，或完整的 11 位号码。",
     # roster import
     "import_empty": "文件中没有人员数据，请使用下载的模板填写后再上传。",
     "import_bad_file": "无法读取该文件，请上传 Excel（.xlsx）或 CSV 文件。",
@@ -76,7 +88,6 @@ MESSAGES = {
     "item_team_size": "「{name}」的团体人数下限不能大于上限。",
     "item_name_required": "请填写每个比赛项目的名称。",
     "completion_ratio_range": "结业比例必须在 0 到 1 之间，例如 0.75。",
-    "event_not_editable": "活动已{status}，不能再修改。",
     "event_not_draft": "只有草稿状态的活动可以发布。",
     "event_already_cancelled": "活动已经取消。",
     "event_scope": "只能为本支部及下级组织发布活动。",
@@ -105,18 +116,16 @@ MESSAGES = {
     # on-site pages (tickets, self check-in screen, back-fill, walk-ins)
     "ticket_not_available": "只有报名成功（已确认）的活动才有电子票。",
     "backfill_none_selected": "请至少勾选一位要补录的人员。",
-    "walk_in_query_short": "请输入姓名，或手机号中连续的 4 位以上数字。",
     "checkout_not_required": "本场不要求签退，没有签退二维码。",
     # check-in: the scanner page, the JSON API and scanner links
     "login_required": "登录已过期，请重新登录后再操作。",
     "csrf_invalid": "页面已过期，请刷新页面后重试。",
     "api_bad_json": "请求内容格式不对（应为 JSON），请刷新页面后重试。",
-    "api_bad_field": "请求中的「{field}」有误：{why}",
+    "api_bad_field": "请求中的「{name}」有误：{why}",
     "method_not_allowed": "操作方式不对，请通过页面上的按钮进行操作。",
     "too_many_requests": "操作太频繁，请稍等一会儿再试。",
     "server_error": "系统暂时无法完成这个操作，请稍后再试。",
     "scanner_link_other_event": "这个扫码授权只能用于「{event}」的签到。",
-    "checkin_event_cancelled": "活动已取消，不能签到。",
     "scanner_link_hours_range": "有效时长请填 1 到 72 之间的整数（小时）。",
     "ticket_code_required": "请输入票码。",
     # registration
@@ -176,13 +185,24 @@ MESSAGES = {
 }
 
 
-class DomainError(Exception):
-    """A refused operation. ``code`` is stable; ``message`` is for people."""
+# The HTTP status a refusal answers with in the JSON API, where it is not 400.
+_STATUSES = {"not_found": 404, "event_not_found": 404}
 
-    def __init__(self, code, field=None, **params):
+# The code of an HTTP error no service raised (an unknown path, a wrong method ...).
+HTTP_CODES = {400: "bad_request", 401: "login_required", 403: "forbidden", 404: "not_found",
+              405: "method_not_allowed", 413: "bad_request", 429: "too_many_requests",
+              500: "server_error"}
+
+
+class DomainError(Exception):
+    """A refused operation. ``code`` is stable; ``message`` is for people; ``field`` is
+    the form field it belongs to; ``http_status`` what the JSON API answers."""
+
+    def __init__(self, code, field=None, http_status=None, **params):
         super().__init__(code)
         self.code = code
         self.field = field
+        self.http_status = http_status or _STATUSES.get(code, 400)
         self.params = params
 
     @property
@@ -196,3 +216,8 @@ def message_for(code, **params):
         return template.format(code=code, **params)
     except (KeyError, IndexError):
         return template
+
+
+def error_body(code, **params):
+    """The JSON body of an error answer: ``{"result": "error", "code", "message"}``."""
+    return {"result": "error", "code": code, "message": message_for(code, **params)}

@@ -24,3 +24,19 @@ class ChineseRowForm(Form):
 
     class Meta(ChineseMeta):
         pass
+
+
+def add_error(field, message):
+    """Show ``message`` at ``field`` (after the errors it already has)."""
+    field.errors = [*field.errors, message]
+
+
+def place_error(form, error, fields=None):
+    """Put a refusal (a DomainError) at the form field it names, and return None; return
+    its message for the page's alert when the form has no such field. ``fields`` maps a
+    service's field name to the form's where they differ ({"items": "item_ids"})."""
+    name = (fields or {}).get(error.field, error.field)
+    if name and name in form:
+        add_error(form[name], error.message)
+        return None
+    return error.message

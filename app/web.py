@@ -1,8 +1,13 @@
 """Request plumbing shared by every page: numbers from URLs and query strings that
-the database can hold, so an absurd id or page number is a 404 or a default, never a 500."""
-from flask import Request
+the database can hold, so an absurd id or page number is a 404 or a default, never a 500;
+and the rate limit of the member-search endpoints."""
+from flask import Request, current_app, request
+from flask_limiter.util import get_remote_address
+from flask_login import current_user
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import IntegerConverter
+
+from .extensions import limiter
 
 MAX_ID = 2**31 - 1  # INTEGER columns on SQLite and PostgreSQL alike
 
@@ -33,3 +38,20 @@ class AppRequest(Request):
 def install(app):
     app.request_class = AppRequest
     app.url_map.converters["int"] = BoundedIntConverter
+
+
+def searcher_key():
+    """Who is searching: the logged-in member, else the client's address."""
+    if current_user.is_authenticated:
+        return f"member:{current_user.id}"
+    return f"address:{get_remote_address()}"
+
+
+def search_rate_limit(key_func=None):
+    """Rate-limit a member-search endpoint: SEARCH_RATE_LIMIT per searcher, one budget
+    shared by every search box (a request without ``q`` is not counted). ``key_func``
+    tells searchers apart where a login does not (a scanner link)."""
+    return limiter.shared_limit(
+        lambda: current_app.config["SEARCH_RATE_LIMIT"], scope="member_search",
+        key_func=key_func or searcher_key,
+        exempt_when=lambda: not (request.args.get("q") or "").strip())

@@ -207,8 +207,15 @@ def every_action(admin_client, org, factory):
     from app.errors import DomainError
     from app.events import service as events
     from app.org import service as orgs
-    from app.registration import export
-    from app.registration import service as registrations
+    from app.registration import (
+        decide,
+        event_changes,
+        export,
+        invitations,
+        leave_requests,
+        signup,
+        team_entries,
+    )
 
     from .conftest import TEST_PASSWORD
     from .event_factories import make_event
@@ -260,26 +267,26 @@ def every_action(admin_client, org, factory):
 
     # registration
     run, tug = contest.items
-    r_li = registrations.register(li, contest.id, item_ids=[run.id, tug.id])
-    r_zhang = registrations.register(zhang, contest.id, item_ids=[tug.id])
-    r_zhao = registrations.register(zhao, contest.id, item_ids=[tug.id])  # waitlisted
-    registrations.cancel(zhang, r_zhang.id)  # 赵敏 moves up
-    registrations.save_team(organizer, tug.id, first.id, "飞虎队", [r_li.id, r_zhao.id])
-    p_li = registrations.register(li, lecture.id)
-    p_zhang = registrations.register(zhang, lecture.id)
-    registrations.register(zhao, lecture.id)  # pending: the invitation confirms it
-    registrations.approve(organizer, p_li.id)
-    registrations.reject(organizer, p_zhang.id, "名额已满")
-    registrations.edit_event(
+    r_li = signup.register(li, contest.id, item_ids=[run.id, tug.id])
+    r_zhang = signup.register(zhang, contest.id, item_ids=[tug.id])
+    r_zhao = signup.register(zhao, contest.id, item_ids=[tug.id])  # waitlisted
+    decide.cancel(zhang, r_zhang.id)  # 赵敏 moves up
+    team_entries.save_team(organizer, tug.id, first.id, "飞虎队", [r_li.id, r_zhao.id])
+    p_li = signup.register(li, lecture.id)
+    p_zhang = signup.register(zhang, lecture.id)
+    signup.register(zhao, lecture.id)  # pending: the invitation confirms it
+    decide.approve(organizer, p_li.id)
+    decide.reject(organizer, p_zhang.id, "名额已满")
+    event_changes.edit_event(
         organizer, contest.id, {"capacity": 5, "approval_required": True},
         [{"id": s.id, "starts_at": s.starts_at, "ends_at": s.ends_at} for s in contest.sessions],
         [{"id": item.id, "name": item.name} for item in contest.items],
         {"political_statuses": ["01"], "branch_ids": [first.id]})
-    registrations.invite(organizer, lecture.id, {"branch_ids": [first.id]})
-    whole = registrations.request_leave(li, r_li.id, None, "出差")
-    one = registrations.request_leave(zhao, r_zhao.id, contest.sessions[1].id, "值班")
-    registrations.decide_leave(organizer, whole.id, True)
-    registrations.decide_leave(organizer, one.id, False, "当天有比赛")
+    invitations.invite(organizer, lecture.id, {"branch_ids": [first.id]})
+    whole = leave_requests.request_leave(li, r_li.id, None, "出差")
+    one = leave_requests.request_leave(zhao, r_zhao.id, contest.sessions[1].id, "值班")
+    leave_requests.decide_leave(organizer, whole.id, True)
+    leave_requests.decide_leave(organizer, one.id, False, "当天有比赛")
     export.export_registrants(organizer, contest, {"status": "confirmed", "branch_id": first.id})
 
     # checkin

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from app.checkin import service as checkin
-from app.registration import service as registration
+from app.registration import signup
 from app.timeutil import utcnow
 
 from .browser import log_in
@@ -79,7 +79,7 @@ def scene(factory):
     event = make_event(organizer, sessions=session_rows(1, start=start), publish=True,
                        title="学习贯彻党的二十届四中全会精神专题党课")
     alice = factory.member(name="王秀英", branch=branch)
-    alice_reg = registration.register(organizer, event.id, member_id=alice.id)
+    alice_reg = signup.register(organizer, event.id, member_id=alice.id)
     return SimpleNamespace(organizer=organizer, event=event, branch=branch, alice_reg=alice_reg,
                            code=checkin.ticket_for(alice_reg).code)
 

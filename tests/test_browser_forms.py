@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from app.checkin import service as checkin
 from app.extensions import db
-from app.registration import service as registration
+from app.registration import signup
 from app.registration.models import Registration
 from app.timeutil import utcnow
 
@@ -25,7 +25,7 @@ def test_select_all_ticks_everyone_who_may_still_register(phone, factory, fresh)
     event = make_event(organizer, publish=True, title="党务知识竞赛")
     people = [factory.member(name=name, branch=branch, initial=True)
               for name in ("王秀英", "李建国", "张建华")]
-    registration.register(organizer, event.id, member_id=people[0].id)
+    signup.register(organizer, event.id, member_id=people[0].id)
 
     log_in(phone, organizer)
     phone.goto(f"/manage/events/{event.id}/proxy?branch_id={branch.id}")
@@ -89,7 +89,7 @@ def test_the_ticket_page_offers_check_out_only_where_the_session_needs_it(phone,
     rows[1]["checkout_required"] = True
     event = make_event(organizer, sessions=rows, publish=True, title="支部书记培训班")
     member = factory.member(name="张建华", branch=committee, initial=True)
-    code = checkin.ticket_for(registration.register(organizer, event.id, member_id=member.id)).code
+    code = checkin.ticket_for(signup.register(organizer, event.id, member_id=member.id)).code
 
     log_in(phone, organizer)
     phone.goto(f"/t/{code}")

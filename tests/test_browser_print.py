@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from app.registration import service as registration
+from app.registration import signup
 
 from .browser import log_in
 from .conftest import SCREENSHOTS
@@ -58,7 +58,7 @@ def test_registrant_list_prints_as_a_table_with_its_header_on_every_page(admin_p
     names = [f"党员{n:02d}号" for n in range(50)]
     for name in names:
         member = factory.member(name=name, branch=branch, initial=True, position="一级主任科员")
-        registration.register(page.admin, event.id, member_id=member.id)
+        signup.register(page.admin, event.id, member_id=member.id)
 
     page.log_in()
     page.goto(f"/manage/events/{event.id}/registrants")
@@ -81,7 +81,7 @@ def test_audit_log_prints_its_entries_without_the_menu(admin_page, factory, tmp_
     event = make_event(page.admin, publish=True, title="机关第五届职工运动会")
     for n in range(3):
         member = factory.member(name=f"职工{n}号", branch=branch, initial=True)
-        registration.register(page.admin, event.id, member_id=member.id)
+        signup.register(page.admin, event.id, member_id=member.id)
 
     page.log_in()
     page.goto("/admin/audit")

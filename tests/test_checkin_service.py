@@ -14,6 +14,7 @@ import sqlalchemy as sa
 import time_machine
 
 from app.audit.models import AuditLog
+from app.checkin import attendance
 from app.checkin import service as checkin
 from app.checkin.constants import TICKET_ALPHABET, TICKET_LENGTH
 from app.checkin.models import Checkin, Ticket
@@ -227,7 +228,7 @@ def test_late_after_the_grace_minutes_on_a_frozen_clock(org, factory):
                                          operator=org.organizer)
     assert (first.late, first.message) == (False, "签到成功")
     assert (second.late, second.message) == (True, "签到成功（迟到）")
-    assert checkin.session_summary(session)["late"] == 1
+    assert attendance.session_summary(session)["late"] == 1
 
 
 def test_a_second_scan_is_a_duplicate_with_the_first_time(training):
@@ -240,7 +241,7 @@ def test_a_second_scan_is_a_duplicate_with_the_first_time(training):
     assert [(r.result, r.code) for r in rows()] == [("ok", None),
                                                      ("duplicate", "already_checked_in")]
     # the late flag of the first entry stands
-    assert checkin.session_summary(t.session)["present"] == 1
+    assert attendance.session_summary(t.session)["present"] == 1
 
 
 def test_a_repeated_nonce_returns_the_first_answer_and_writes_nothing(training):
@@ -440,7 +441,7 @@ def test_hours_count_only_sessions_attended_and_checked_out_where_required(org, 
     event = make_event(org.organizer, sessions=3, hours=2, checkout=[False, True, True])
     one, two, three = event.sessions
     registration = join(factory.member(name="学员", branch=org.one), event)
-    assert checkin.hours(registration) == 0
+    assert attendance.hours(registration) == 0
 
     def manual(session, kind="entry"):
         answer = checkin.perform_checkin(session.id, kind=kind, method="manual",
@@ -452,19 +453,19 @@ def test_hours_count_only_sessions_attended_and_checked_out_where_required(org, 
     manual(two)  # entered, never checked out
     manual(three)
     manual(three, "exit")
-    assert checkin.attended(registration.id) == {one.id, three.id}
-    assert checkin.hours(registration) == 4
+    assert attendance.attended(registration.id) == {one.id, three.id}
+    assert attendance.hours(registration) == 4
     manual(two, "exit")
-    assert checkin.hours(registration) == 6
+    assert attendance.hours(registration) == 6
 
 
 def test_refused_and_duplicate_scans_earn_no_hours(training, org):
     t = training
     scan(t.session, t.ticket.code, now=START - timedelta(hours=5))  # not open
-    assert checkin.hours(t.registration) == 0
+    assert attendance.hours(t.registration) == 0
     scan(t.session, t.ticket.code)
     scan(t.session, t.ticket.code)
-    assert checkin.hours(t.registration) == 3
+    assert attendance.hours(t.registration) == 3
 
 
 # ---------------------------------------------------------------- summary
@@ -511,7 +512,7 @@ def test_session_summary_follows_the_definitions(org, factory):
     f_member.branch_id = org.one.id
     db.session.commit()
 
-    summary = checkin.session_summary(session)
+    summary = attendance.session_summary(session)
     assert {k: v for k, v in summary.items() if k != "by_branch"} == {
         "expected": 8, "present": 4, "on_leave": 1, "absent": 3, "late": 1, "walk_in": 1,
         "rate": round(4 / 7, 4)}
@@ -520,21 +521,21 @@ def test_session_summary_follows_the_definitions(org, factory):
         {"branch": "第二党支部", "expected": 3, "present": 2, "on_leave": 0, "absent": 1},
     ]
     # The other session: nobody present yet; g is on leave there.
-    other = checkin.session_summary(later)
+    other = attendance.session_summary(later)
     assert (other["expected"], other["present"], other["on_leave"], other["absent"],
             other["walk_in"]) == (8, 0, 1, 7, 0)
 
 
 def test_summary_of_an_event_without_registrations(training, org):
     empty = make_event(org.organizer, title="没人报名")
-    summary = checkin.session_summary(empty.sessions[0])
+    summary = attendance.session_summary(empty.sessions[0])
     assert summary == {"expected": 0, "present": 0, "on_leave": 0, "absent": 0, "late": 0,
                        "walk_in": 0, "rate": None, "by_branch": []}
 
 
 def test_everyone_on_leave_gives_no_rate(training, org):
     approved_leave(org.organizer, training.registration)
-    summary = checkin.session_summary(training.session)
+    summary = attendance.session_summary(training.session)
     assert (summary["expected"], summary["on_leave"], summary["rate"]) == (1, 1, None)
 
 
@@ -572,7 +573,7 @@ def test_walk_in_registers_and_checks_in_counted_apart(org, factory):
     assert db.session.query(Registration).filter_by(member_id=registered.id).count() == 1
     assert db.session.get(Registration, own.id).source == "self"
 
-    summary = checkin.session_summary(session)
+    summary = attendance.session_summary(session)
     assert (summary["expected"], summary["present"], summary["walk_in"]) == (1, 1, 1)
 
 
@@ -634,7 +635,7 @@ def test_back_filled_entries_are_not_counted_late(training, org):
                   method="backfill", operator=org.organizer, reason="根据纸质签到表补录",
                   now=later)
     assert answer.result == "ok"
-    assert checkin.session_summary(training.session)["late"] == 0
+    assert attendance.session_summary(training.session)["late"] == 0
     assert answer.late is False
 
 
@@ -648,7 +649,7 @@ def test_the_entry_code_cannot_be_used_to_check_out(org, factory):
         assert checkin.self_checkin(member, session.id, entry_code).result == "ok"
         out = checkin.self_checkin(member, session.id, entry_code, kind="exit")
     assert out.result != "ok"
-    assert checkin.hours(db.session.scalar(db.select(Registration))) == 0
+    assert attendance.hours(db.session.scalar(db.select(Registration))) == 0
 
 
 ON_SQLITE = not os.environ.get("TEST_DATABASE_URL", "").startswith("postgres")

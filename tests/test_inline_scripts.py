@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from app.checkin import service as checkin
-from app.registration import service as registration
+from app.registration import signup
 from app.timeutil import utcnow
 
 from .conftest import TEST_PASSWORD
@@ -93,7 +93,7 @@ def test_every_page_renders_without_inline_script(app, factory):
     event = make_event(admin, sessions=session_rows(1, start=start), publish=True,
                        title="专题党课")
     session = event.sessions[0]
-    reg = registration.register(admin, event.id, member_id=member.id)
+    reg = signup.register(admin, event.id, member_id=member.id)
     code = checkin.ticket_for(reg).code
     _, token = checkin.create_scanner_link(admin, event, "东门")
     values = {"event_id": event.id, "session_id": session.id, "registration_id": reg.id,

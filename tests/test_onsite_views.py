@@ -9,6 +9,7 @@ import pytest
 import time_machine
 
 from app.audit.models import AuditLog
+from app.checkin import attendance
 from app.checkin import service as checkin
 from app.checkin.models import Checkin
 from app.extensions import db
@@ -260,7 +261,7 @@ def test_landing_for_someone_not_registered_and_for_check_out(app, site, factory
         client = client_for(app, member)
         out = text(client.get(self_url(sid, end, kind="exit")))
     assert "签退成功" in out and "签退时间 12:00" in out
-    assert checkin.hours(db.session.get(Registration, site.regs[2].id)) == 3
+    assert attendance.hours(db.session.get(Registration, site.regs[2].id)) == 3
 
 
 def test_landing_on_an_unknown_session_is_404(app, site):
@@ -343,7 +344,7 @@ def test_back_fill_checks_in_each_ticked_person_once(app, site, org):
     assert db.session.query(AuditLog).filter_by(action="checkin.backfill").count() == 4
     assert again.count("已补录签到") == 2  # the same answers; nothing new written
     assert db.session.query(Checkin).count() == 4
-    assert checkin.hours(db.session.get(Registration, site.regs[0].id)) == 3
+    assert attendance.hours(db.session.get(Registration, site.regs[0].id)) == 3
 
 
 def test_back_fill_results_per_person_include_refusals(app, site, org):
@@ -376,17 +377,25 @@ def test_walk_in_refused_when_the_event_does_not_allow_it(app, org, factory):
 
 
 def test_walk_in_search_and_check_in(app, site, org, factory):
-    visitor = factory.member(name="访客甲", branch=org.committee, phone="13700001234")
-    gone = factory.member(name="访客乙", branch=org.two, active=False)
+    """A secretary finds active members of the own branch subtree (organizers: every
+    branch); a phone by its last four digits only (issue 8, finding 1)."""
+    visitor = factory.member(name="访客甲", branch=org.one, phone="13700001234")
+    gone = factory.member(name="访客乙", branch=org.one, active=False)
+    guest = factory.member(name="访客丙", branch=org.committee, phone="13700005678")
     url = f"/checkin/sessions/{site.session.id}/walkin"
     client = client_for(app, site.secretary)
     found = text(client.get(url + "?q=访客"))
     assert "访客甲" in found and "访客乙" not in found and gone.name not in found
     assert "137****1234" in found and "13700001234" not in found  # masked for non-admins
-    assert "机关党委" in found
-    by_phone = text(client.get(url + "?q=0001234"))
+    assert "第一党支部" in found
+    assert guest.name not in found  # another branch: outside a secretary's scope
+    assert "访客丙" in text(client_for(app, org.organizer).get(url + "?q=访客"))
+    assert "机关党委" in text(client_for(app, org.organizer).get(url + "?q=访客丙"))
+    by_phone = text(client.get(url + "?q=1234"))
     assert "访客甲" in by_phone
-    assert "手机号中连续的 4 位以上数字" in text(client.get(url + "?q=12"))
+    middle = text(client.get(url + "?q=0001234"))
+    assert "访客甲" not in middle and "手机号查找，请输入号码的后 4 位" in middle
+    assert "手机号查找，请输入号码的后 4 位" in text(client.get(url + "?q=12"))
     registered = text(client.get(url + "?q=张伟"))
     assert "已报名" in registered
     with time_machine.travel(ON_TIME, tick=False):
@@ -399,7 +408,7 @@ def test_walk_in_search_and_check_in(app, site, org, factory):
     [walk] = db.session.query(Registration).filter_by(member_id=visitor.id).all()
     assert (walk.source, walk.status) == ("walk_in", "confirmed")
     assert db.session.query(Checkin).filter_by(registration_id=walk.id).count() == 1
-    summary = checkin.session_summary(site.session)
+    summary = attendance.session_summary(site.session)
     assert (summary["expected"], summary["walk_in"]) == (3, 1)
 
 

@@ -3,18 +3,21 @@
 Kept as a Python dict next to the views; tests/test_api.py checks that every API
 route is listed here and every listed path exists.
 """
+from app.checkin.constants import CHECKIN_REFUSALS
 from app.errors import MESSAGES
 
 # perform_checkin's codes, in the order they are checked (result "refused", or
-# "duplicate" for already_checked_in / already_checked_out).
-SCAN_CODES = ("unknown_ticket", "wrong_event", "not_confirmed", "on_leave", "not_open", "closed",
-              "already_checked_in", "already_checked_out", "not_checked_in")
+# "duplicate" for already_checked_in / already_checked_out); expired_code is for self
+# check-in only.
+SCAN_CODES = tuple(code for code in CHECKIN_REFUSALS if code != "expired_code")
 # Codes of error answers (result "error"): the request itself was not carried out.
 ERROR_CODES = {
     "api_bad_json": 400, "api_bad_field": 400, "csrf_invalid": 400, "bad_request": 400,
-    "login_required": 401, "forbidden": 403, "scanner_link_invalid": 403,
+    "login_required": 401, "forbidden": 403, "password_change_required": 403,
+    "scanner_link_invalid": 403,
     "scanner_link_other_event": 403, "not_found": 404, "method_not_allowed": 405,
-    "checkin_event_cancelled": 409, "too_many_requests": 429, "server_error": 500,
+    "event_cancelled": 409, "search_phone_digits": 400, "too_many_requests": 429,
+    "server_error": 500,
 }
 
 
@@ -49,7 +52,7 @@ _WRITE_ERRORS = {
                            ["api_bad_json", "api_bad_field", "csrf_invalid"]),
     **_DENIED,
     "409": _error_response("The event was cancelled; nothing was recorded.",
-                           ["checkin_event_cancelled"]),
+                           ["event_cancelled"]),
 }
 _SCAN_OK = {
     "description": (
@@ -190,7 +193,8 @@ def openapi_document():
                                           "nullable": True},
                         "checked_out": {"type": "boolean"},
                         "on_leave": {"type": "boolean",
-                                     "description": "Approved leave covers this session."},
+                                     "description": "Approved leave covers this session "
+                                                    "(and not checked in)."},
                         "walk_in": {"type": "boolean", "description": "列席, not expected."},
                     },
                 },
@@ -260,9 +264,14 @@ def openapi_document():
                     "operationId": "searchExpected",
                     "summary": "Search the session's expected people by name or phone digits",
                     "description": "Confirmed registrations of the event whose member's name "
-                                   "contains `q`, or whose phone ends with `q` (1–4 digits; "
-                                   "longer digits: contains). Not yet checked in first; at most "
-                                   "20. An empty `q` gives an empty list.",
+                                   "contains `q`, or whose phone ends with `q` (exactly 4 "
+                                   "digits) or is `q` (all 11 digits); an admin may give any "
+                                   "digits of the phone. A staff member finds the registrations "
+                                   "of their own scope (a secretary: the own branch subtree), a "
+                                   "scanner link the session's whole expected list. Not yet "
+                                   "checked in first; at most 20. An empty `q` gives an empty "
+                                   "list. Rate-limited per searcher (SEARCH_RATE_LIMIT, default "
+                                   "60 per minute, shared with the other member searches).",
                     "security": [{"session": []}],
                     "parameters": [
                         _session_param(),
@@ -273,7 +282,12 @@ def openapi_document():
                     "responses": {
                         "200": {"description": "Matches.", "content": {"application/json": {
                             "schema": {"$ref": "#/components/schemas/ExpectedList"}}}},
+                        "400": _error_response("Phone digits this searcher may not search by "
+                                               "(neither the last 4 nor all 11).",
+                                               ["search_phone_digits"]),
                         **_DENIED,
+                        "429": _error_response("Too many searches in a minute.",
+                                               ["too_many_requests"]),
                     },
                 },
             },

@@ -15,10 +15,11 @@ from flask import Blueprint, jsonify, request
 from flask_wtf.csrf import CSRFError, generate_csrf
 from werkzeug.exceptions import HTTPException
 
+from app.checkin import attendance
 from app.checkin import service as checkin
 from app.checkin.constants import CHECKIN_KINDS
-from app.checkin.scanning import ScanDenied, clean_scanned, expected_members, scan_access
-from app.errors import DomainError, message_for
+from app.checkin.scanning import clean_scanned, expected_members, scan_access, search_limited
+from app.errors import HTTP_CODES, DomainError, error_body
 from app.extensions import db
 from app.timeutil import utcnow
 
@@ -31,33 +32,16 @@ MAX_NONCE_LENGTH = 64
 MAX_AGE_SECONDS = 24 * 3600  # a queued scan is dated back at most one day
 NONCE_RE = re.compile(rf"[A-Za-z0-9._:-]{{1,{MAX_NONCE_LENGTH}}}")
 
-_HTTP_CODES = {400: "bad_request", 401: "login_required", 403: "forbidden", 404: "not_found",
-               405: "method_not_allowed", 409: "checkin_event_cancelled",
-               413: "bad_request", 429: "too_many_requests"}
-
-
-class ApiError(Exception):
-    def __init__(self, status, code, **params):
-        super().__init__(code)
-        self.status, self.code, self.params = status, code, params
-
 
 def _error(status, code, **params):
-    response = jsonify({"result": "error", "code": code, "message": message_for(code, **params)})
+    response = jsonify(error_body(code, **params))
     response.status_code = status
     return response
 
 
-@bp.errorhandler(ApiError)
-@bp.errorhandler(ScanDenied)
-def _denied(error):
-    return _error(error.status, error.code, **error.params)
-
-
 @bp.errorhandler(DomainError)
-def _domain_error(error):
-    return _error(404 if error.code in ("not_found", "event_not_found") else 400,
-                  error.code, **error.params)
+def _refused(error):
+    return _error(error.http_status, error.code, **error.params)
 
 
 @bp.errorhandler(CSRFError)
@@ -68,7 +52,7 @@ def _csrf_error(error):
 @bp.errorhandler(HTTPException)
 def _http_error(error):
     status = error.code or 500
-    return _error(status, _HTTP_CODES.get(status, "server_error"))
+    return _error(status, HTTP_CODES.get(status, "server_error"))
 
 
 @bp.errorhandler(500)
@@ -88,12 +72,12 @@ def _no_store(response):
 def _body():
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        raise ApiError(400, "api_bad_json")
+        raise DomainError("api_bad_json")
     return body
 
 
 def _bad(field, why):
-    raise ApiError(400, "api_bad_field", field=field, why=why)
+    raise DomainError("api_bad_field", field=field, name=field, why=why)
 
 
 def _kind(body):
@@ -183,12 +167,13 @@ def manual_checkin(session_id):
 @bp.route("/sessions/<int:session_id>/summary")
 def summary(session_id):
     access = scan_access(session_id)
-    return jsonify(checkin.session_summary(access.session))
+    return jsonify(attendance.session_summary(access.session))
 
 
 @bp.route("/sessions/<int:session_id>/expected")
+@search_limited()
 def expected(session_id):
     access = scan_access(session_id)
     q = (request.args.get("q") or "").strip()[:50]
-    items, more = expected_members(access.session, q)
+    items, more = expected_members(access, q)
     return jsonify({"q": q, "items": items, "more": more})

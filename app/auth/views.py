@@ -5,6 +5,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from app.errors import DomainError
 from app.extensions import limiter
+from app.forms import place_error
 
 from . import service
 from .forms import ChangePasswordForm, LoginForm
@@ -64,7 +65,9 @@ def change_password():
                 form.confirm_password.data,
             )
         except DomainError as exc:
-            getattr(form, exc.field).errors.append(exc.message)
+            message = place_error(form, exc)
+            if message:
+                flash(message, "error")
         else:
             # The login token rotated: log in again on this device with the new one.
             login_user(current_user._get_current_object(), remember=True)

@@ -10,7 +10,6 @@ members only ever see their own ticket and their own result.
 import time
 from datetime import datetime, timezone
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask import session as cookie_session
 from flask_login import current_user
@@ -18,17 +17,14 @@ from werkzeug.routing import BuildError
 
 from app.auth.permissions import can_see_full_phone, require, staff_required
 from app.errors import DomainError, message_for
-from app.events.models import EventSession
 from app.events.service import can_manage
-from app.extensions import db, login_manager
-from app.org.models import Branch, Member
-from app.org.normalize import clean_name, clean_text, normalize_phone
-from app.registration.models import Leave, Registration
+from app.extensions import login_manager
+from app.forms import place_error
 from app.timeutil import format_local, utcnow
-from app.txn import begin_write
+from app.web import search_rate_limit
 
+from . import attendance, mine, onsite
 from . import service as checkin
-from .models import Checkin, Ticket
 from .onsite_forms import BackfillForm, TicketCheckinForm, WalkinForm, WalkinSearchForm, new_nonce
 from .qr import qr_svg
 
@@ -39,7 +35,6 @@ bp = Blueprint("onsite", __name__)
 SCAN_PASS_SECONDS = 600
 # The owner's ticket page may be shown from the phone's cache, offline, for this long.
 TICKET_CACHE_SECONDS = 2 * 86400
-WALK_IN_RESULTS = 20
 RESULT_CLASSES = {"ok": "result-ok", "duplicate": "result-dup", "refused": "result-bad"}
 SCANNER_ENDPOINT = "checkin.scanner"  # the scanner page, built separately
 
@@ -61,7 +56,7 @@ def _page(template, status=200, cache=None, **context):
 
 
 def _session_or_404(session_id):
-    session = db.session.get(EventSession, session_id)
+    session = onsite.find_session(session_id)
     if session is None or session.event.status == "draft":
         abort(404)
     return session
@@ -70,7 +65,7 @@ def _session_or_404(session_id):
 def _managed_session(session_id):
     """The session, 404 when missing; 403 unless the current staff member manages its event
     (drafts too: organizers try the screens before publishing)."""
-    session = db.session.get(EventSession, session_id)
+    session = onsite.find_session(session_id)
     if session is None:
         abort(404)
     require(can_manage(current_user, session.event))
@@ -82,63 +77,6 @@ def _session_label(session):
     same_day = format_local(start, "%Y%m%d") == format_local(end, "%Y%m%d")
     when = f"{format_local(start, '%m月%d日 %H:%M')}–{format_local(end, '%H:%M' if same_day else '%m月%d日 %H:%M')}"
     return f"{session.title or '场次'}（{when}）"
-
-
-def current_session(sessions, now=None):
-    """The session to preselect: one whose check-in is open now (the nearest start),
-    else the next one to come, else the last one."""
-    now = now or utcnow()
-    open_now = []
-    for session in sessions:
-        opens, closes = checkin.checkin_window(session)
-        if opens <= now <= closes:
-            open_now.append(session)
-    if open_now:
-        return min(open_now, key=lambda s: abs((s.starts_at - now).total_seconds()))
-    coming = [s for s in sessions if s.starts_at > now]
-    if coming:
-        return min(coming, key=lambda s: s.starts_at)
-    return sessions[-1] if sessions else None
-
-
-def _states(registration_id, session_ids):
-    """{session_id: {"entry": first ok time, "exit": first ok time}} of one registration."""
-    out = {sid: {} for sid in session_ids}
-    if not session_ids:
-        return out
-    rows = db.session.execute(
-        db.select(Checkin.registration_id, Checkin.session_id, Checkin.kind,
-                  sa.func.min(Checkin.at))
-        .where(Checkin.registration_id == registration_id, Checkin.result == "ok",
-               Checkin.session_id.in_(session_ids))
-        .group_by(Checkin.registration_id, Checkin.session_id, Checkin.kind)).all()
-    for _, sid, kind, at in rows:
-        out[sid][kind] = at
-    return out
-
-
-def _session_states(session, registration_ids):
-    """{registration_id: {"entry": time, "exit": time}} for one session."""
-    out = {rid: {} for rid in registration_ids}
-    if not registration_ids:
-        return out
-    rows = db.session.execute(
-        db.select(Checkin.registration_id, Checkin.kind, sa.func.min(Checkin.at))
-        .where(Checkin.session_id == session.id, Checkin.result == "ok",
-               Checkin.registration_id.in_(registration_ids))
-        .group_by(Checkin.registration_id, Checkin.kind)).all()
-    for rid, kind, at in rows:
-        out[rid][kind] = at
-    return out
-
-
-def _on_leave_ids(session, registration_ids):
-    if not registration_ids:
-        return set()
-    return set(db.session.scalars(
-        db.select(Leave.registration_id).where(
-            Leave.registration_id.in_(registration_ids), Leave.status == "approved",
-            sa.or_(Leave.session_id.is_(None), Leave.session_id == session.id))))
 
 
 def _self_url(session, code, kind):
@@ -165,36 +103,25 @@ def scanner_url(session):
 # ---------------------------------------------- template helpers (other pages)
 
 @bp.app_template_global()
-def ticket_link(registration):
-    """「我的电子票」 for a confirmed registration of an event that still takes place."""
-    if registration is None or registration.status != "confirmed":
-        return None
-    if registration.event.status not in ("published", "closed"):
-        return None
-    ends = registration.event.ends_at
-    if ends is not None and ends < utcnow():
-        return None
-    # Straight to the short URL once the ticket exists: that page may come from the
-    # phone's cache when the hall has no signal.
-    code = db.session.scalar(db.select(Ticket.code).filter_by(registration_id=registration.id))
+def ticket_url_for(registration_id, code):
+    """Straight to the short URL once the ticket exists (that page may come from the
+    phone's cache when the hall has no signal); else the page that makes it."""
     if code:
         return url_for("onsite.ticket", code=code)
-    return url_for("onsite.my_ticket", registration_id=registration.id)
+    return url_for("onsite.my_ticket", registration_id=registration_id)
+
+
+@bp.app_template_global()
+def ticket_link(registration):
+    """「我的电子票」 for a confirmed registration of an event that still takes place."""
+    codes = mine.ticket_codes([registration]) if registration else {}
+    return ticket_url_for(registration.id, codes[registration.id]) if codes else None
 
 
 @bp.app_template_global()
 def earned_hours(registration):
     """学时 earned so far, once a session with credit hours is over; None otherwise."""
-    if registration is None or registration.status != "confirmed":
-        return None
-    event = registration.event
-    if event.status not in ("published", "closed") or event.kind in ("contest", "sports") \
-            or not event.total_hours:
-        return None
-    now = utcnow()
-    if not any(s.ends_at <= now for s in event.sessions):
-        return None
-    return checkin.hours(registration)
+    return mine.earned_hours([registration]).get(registration.id) if registration else None
 
 
 @bp.app_template_global()
@@ -225,7 +152,7 @@ def my_ticket(registration_id):
     """Make the member's ticket (first time) and show it at its short URL."""
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
-    registration = db.session.get(Registration, registration_id)
+    registration = onsite.find_registration(registration_id)
     if registration is None or registration.event.status == "draft":
         abort(404)
     if registration.member_id != current_user.id:
@@ -233,12 +160,7 @@ def my_ticket(registration_id):
     if registration.status != "confirmed" or registration.event.status == "cancelled":
         flash(message_for("ticket_not_available"), "error")
         return redirect(url_for("registration.event_detail", event_id=registration.event_id))
-    # ticket_for() reads, then inserts, in one deferred transaction: on SQLite that fails at
-    # once ("database is locked") if another request wrote in between. Until the service
-    # takes the write lock itself, take it here (BEGIN IMMEDIATE; a plain BEGIN on PostgreSQL).
-    begin_write()
-    ticket = checkin.ticket_for(registration)
-    db.session.commit()
+    ticket = checkin.ticket_for(registration)  # makes it in its own write transaction
     response = redirect(url_for(".ticket", code=ticket.code))
     response.headers["Cache-Control"] = f"private, max-age={TICKET_CACHE_SECONDS}"
     response.headers["Vary"] = "Cookie"
@@ -249,8 +171,7 @@ def my_ticket(registration_id):
 def ticket(code):
     """One URL, three pages: the owner's ticket, the staff's check-in page, and for anyone
     else a plain page that shows nothing about the person."""
-    parsed = checkin.parse_ticket_code(code)
-    found = db.session.scalar(db.select(Ticket).filter_by(code=parsed)) if parsed else None
+    found, parsed = onsite.find_ticket(code)
     if found is None:
         abort(404)
     if parsed != code and request.method == "GET":
@@ -299,19 +220,16 @@ def _staff_ticket_page(ticket, posted=False):
                 nonce=form.clean_nonce(), operator=current_user._get_current_object(),
                 device=request.headers.get("User-Agent", ""))
         except DomainError as exc:  # e.g. an old form (back button) with a used nonce
-            answer = _refused(exc)
+            answer = onsite.refused(exc)
         chosen, answer_kind = form.session_id.data, form.kind.data
     else:
-        chosen = current_session(sessions).id
+        chosen = onsite.current_session(sessions).id
     # A fresh form (new nonce) for the next tap; the same session stays chosen.
     form = TicketCheckinForm(formdata=None, session_id=chosen).setup(sessions, _session_label)
-    states = _states(registration.id, [s.id for s in sessions])
-    leave_ids = {s.id for s in sessions if _on_leave_ids(s, [registration.id])}
     return _page("checkin/onsite/ticket_staff.html", ticket=ticket, registration=registration,
                  event=event, sessions=sessions, chosen=chosen, form=form, answer=answer,
-                 answer_kind=answer_kind,
-                 states=states, leave_ids=leave_ids, label=_session_label,
-                 any_checkout=any(s.checkout_required for s in sessions))
+                 answer_kind=answer_kind, states=onsite.ticket_states(registration),
+                 label=_session_label, any_checkout=any(s.checkout_required for s in sessions))
 
 
 # --------------------------------------------------------- self check-in
@@ -331,13 +249,13 @@ def self_screen(session_id):
                  kind=kind, url=url, svg=qr_svg(url, "自助签到二维码"),
                  seconds_left=int(seconds_left + 0.999),
                  period=current_app.config["SELF_CHECKIN_PERIOD"],
-                 summary=checkin.session_summary(session), links=onsite_links(session))
+                 summary=attendance.session_summary(session), links=onsite_links(session))
 
 
 @bp.route("/checkin/sessions/<int:session_id>/self/code")
 def self_code(session_id):
     """The current rotating code as JSON, with its QR as SVG (staff only)."""
-    session = db.session.get(EventSession, session_id)
+    session = onsite.find_session(session_id)
     if session is None:
         return _no_store(jsonify({"error": "not_found"})), 404
     if not current_user.is_authenticated:
@@ -375,29 +293,11 @@ def self_checkin(session_id, code):
     now = datetime.fromtimestamp(scanned_at, timezone.utc) if scanned_at else None
     member = current_user._get_current_object()
     answer = checkin.self_checkin(member, session.id, code, kind, now=now, now_ts=scanned_at)
-    if answer.code == "expired_code":
-        answer = _already_done(member, session, kind) or answer
+    if answer.code == "expired_code":  # nothing written: say so if it was done before
+        answer = onsite.already_done(member, session, kind) or answer
     first = answer.first_at or (answer.at if answer.result == "ok" else None)
     return _page("checkin/onsite/self_result.html", session=session, event=session.event,
                  kind=kind, answer=answer, first=first)
-
-
-def _already_done(member, session, kind):
-    """A reload of the result page (WeChat restores pages) after the code changed: someone
-    already checked in (or out) is told so in amber, not sent back to the screen in red.
-    Nothing is written; the service answered expired_code without a row."""
-    first = db.session.scalar(
-        db.select(Checkin).join(Registration, Registration.id == Checkin.registration_id)
-        .where(Registration.member_id == member.id, Checkin.session_id == session.id,
-               Checkin.kind == kind, Checkin.result == "ok")
-        .order_by(Checkin.at, Checkin.id).limit(1))
-    if first is None:
-        return None
-    code = "already_checked_out" if kind == "exit" else "already_checked_in"
-    return checkin.ScanResult(
-        "duplicate", code, message_for(code, first=format_local(first.at, "%H:%M")),
-        {"name": member.name, "branch": first.registration.branch.name}, None, first.at,
-        first.registration_id)
 
 
 def _scan_pass(session_id, code):
@@ -421,25 +321,12 @@ def board(session_id):
     """The live board for a projector; board.js refreshes it from the summary API."""
     session = _managed_session(session_id)
     return _page("checkin/onsite/board.html", session=session, event=session.event,
-                 summary=checkin.session_summary(session),
+                 summary=attendance.session_summary(session),
                  summary_url=url_for("api.summary", session_id=session.id),
                  updated=format_local(utcnow(), "%H:%M"), links=onsite_links(session))
 
 
 # --------------------------------------------------------------- back-fill
-
-def _expected(session):
-    """The expected list of the session's event: confirmed registrations, walk-ins apart."""
-    return db.session.scalars(
-        db.select(Registration)
-        .join(Member, Member.id == Registration.member_id)
-        .join(Branch, Branch.id == Registration.branch_id)
-        .where(Registration.event_id == session.event_id, Registration.status == "confirmed",
-               Registration.source != "walk_in")
-        .options(sa.orm.contains_eager(Registration.member),
-                 sa.orm.contains_eager(Registration.branch))
-        .order_by(Branch.path, Member.name, Registration.id)).unique().all()
-
 
 @bp.route("/checkin/sessions/<int:session_id>/backfill", methods=["GET", "POST"])
 @staff_required
@@ -449,98 +336,33 @@ def backfill(session_id):
     form = BackfillForm().setup()
     alert, results = None, None
     if request.method == "POST" and form.validate_on_submit():
-        expected_ids = {r.id for r in _expected(session)}
-        chosen = [rid for rid in dict.fromkeys(form.registration_ids.data) if rid in expected_ids]
-        reason = form.clean_reason()
-        if not reason:
-            form.reason.errors = [message_for("backfill_reason_required")]
-        elif not chosen:
-            alert = message_for("backfill_none_selected")
+        try:
+            results = onsite.backfill(current_user._get_current_object(), session,
+                                      form.registration_ids.data, form.clean_reason(),
+                                      with_exit=form.with_exit.data, nonce_for=form.nonce_for)
+        except DomainError as exc:
+            alert = place_error(form, exc)
         else:
-            results = _backfill_each(session, form, chosen, reason)
             form = BackfillForm(formdata=None).setup()
             form.nonce.data = new_nonce()
     elif request.method == "POST":
         abort(400)
-    registrations = _expected(session)
-    ids = [r.id for r in registrations]
     return _page("checkin/onsite/backfill.html", session=session, event=session.event,
-                 form=form, alert=alert, results=results, registrations=registrations,
-                 states=_session_states(session, ids), leave_ids=_on_leave_ids(session, ids),
+                 form=form, alert=alert, results=results, registrations=onsite.expected_list(session),
                  links=onsite_links(session), label=_session_label)
-
-
-def _backfill_each(session, form, chosen, reason):
-    actor = current_user._get_current_object()
-    with_exit = session.checkout_required and form.with_exit.data
-    results = []
-    names = {r.id: (r.member.name, r.branch.name) for r in _expected(session) if r.id in chosen}
-    for rid in chosen:
-        entry = _backfill_one(session, rid, "entry", actor, reason, form)
-        exit_answer = None
-        if with_exit and entry.result in ("ok", "duplicate"):
-            exit_answer = _backfill_one(session, rid, "exit", actor, reason, form)
-        name, branch = names.get(rid, ("", ""))
-        results.append({"name": name, "branch": branch, "entry": entry, "exit": exit_answer})
-    return results
-
-
-def _backfill_one(session, registration_id, kind, actor, reason, form):
-    try:
-        return checkin.perform_checkin(session.id, kind=kind, method="backfill",
-                                       registration_id=registration_id, operator=actor,
-                                       reason=reason, nonce=form.nonce_for(registration_id, kind))
-    except DomainError as exc:
-        return _refused(exc)
-
-
-def _refused(exc):
-    """A refusal the service raised (not a stored answer), shown like any red result."""
-    return checkin.ScanResult("refused", exc.code, exc.message)
 
 
 # ----------------------------------------------------------------- walk-ins
 
-def _search_members(text):
-    """Active members (any branch) by name, or by 4+ consecutive digits of the phone."""
-    text = clean_text(text)
-    digits = normalize_phone(text)
-    query = (db.select(Member).join(Member.branch).where(Member.active.is_(True))
-             .options(sa.orm.contains_eager(Member.branch)))
-    if digits.isdigit():
-        if len(digits) < 4:
-            return None
-        query = query.where(Member.phone.contains(digits, autoescape=True))
-    else:
-        name = clean_name(text)
-        if not name:
-            return None
-        query = query.where(Member.name.contains(name, autoescape=True))
-    return db.session.scalars(query.order_by(Member.name, Branch.path, Member.id)
-                              .limit(WALK_IN_RESULTS)).all()
-
-
-def _walk_ins(session):
-    """The people checked in as 列席 for this session, earliest first."""
-    rows = db.session.execute(
-        db.select(Member.name, Branch.name, sa.func.min(Checkin.at))
-        .select_from(Checkin)
-        .join(Registration, Registration.id == Checkin.registration_id)
-        .join(Member, Member.id == Registration.member_id)
-        .join(Branch, Branch.id == Registration.branch_id)
-        .where(Checkin.session_id == session.id, Checkin.kind == "entry",
-               Checkin.result == "ok", Registration.source == "walk_in")
-        .group_by(Registration.id, Member.name, Branch.name)
-        .order_by(sa.func.min(Checkin.at))).all()
-    return rows
-
-
 @bp.route("/checkin/sessions/<int:session_id>/walkin", methods=["GET", "POST"])
 @staff_required
+@search_rate_limit()
 def walkin(session_id):
-    """列席: find any active member and check them in, when the event allows walk-ins."""
+    """列席: find an active member in one's own scope and check them in, when the event
+    allows walk-ins."""
     session = _managed_session(session_id)
     event = session.event
+    actor = current_user._get_current_object()
     search = WalkinSearchForm(request.args)
     search.validate()
     alert, answer, members, registered = None, None, None, {}
@@ -548,31 +370,22 @@ def walkin(session_id):
         form = WalkinForm()
         if not form.validate_on_submit():
             abort(400)
-        member = db.session.get(Member, form.member_id_value() or 0)
-        if member is None or not member.active:
-            alert = message_for("not_found")
-        else:
-            try:
-                answer = checkin.walk_in(current_user._get_current_object(), session.id,
-                                         member.id, nonce=form.clean_nonce(),
-                                         device=request.headers.get("User-Agent", ""))
-            except DomainError as exc:
-                alert = exc.message
+        try:
+            answer = checkin.walk_in(actor, session.id, form.member_id_value() or 0,
+                                     nonce=form.clean_nonce(),
+                                     device=request.headers.get("User-Agent", ""))
+        except DomainError as exc:
+            alert = exc.message
     query_text = (search.value("q") or "").strip()
     if event.allow_walk_in and query_text:
-        members = _search_members(query_text)
-        if members is None:
-            search.q.errors = [message_for("walk_in_query_short")]
+        try:
+            members, registered = onsite.walk_in_search(actor, session, query_text)
+        except DomainError as exc:
+            place_error(search, exc)
             members = []
-        if members:
-            registered = {r.member_id: r for r in db.session.scalars(
-                db.select(Registration).where(
-                    Registration.event_id == event.id,
-                    Registration.member_id.in_([m.id for m in members]),
-                    Registration.status.in_(("pending", "confirmed", "waitlisted"))))}
     return _page("checkin/onsite/walkin.html", session=session, event=event, search=search,
                  members=members, registered=registered, alert=alert, answer=answer,
-                 walk_ins=_walk_ins(session), links=onsite_links(session),
+                 walk_ins=onsite.walk_ins(session), links=onsite_links(session),
                  label=_session_label, new_nonce=new_nonce,
                  shown_phone=lambda m: m.phone if can_see_full_phone(current_user, m)
                  else m.masked_phone)

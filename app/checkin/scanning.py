@@ -8,9 +8,13 @@ One rule, used by the scanner pages (app/checkin/views.py) and the JSON API
   link's id is kept in the Flask session and the link row is checked again on every
   request, so a revoked or expired link stops at once.
 
-Anything else is refused with a stable code: 401 login_required (nobody), 403
-forbidden (a member, or staff of another branch), 403 scanner_link_invalid (the
-link was revoked or has expired), 403 scanner_link_other_event, 404 not_found.
+Anything else is refused with a DomainError whose http_status the pages and the API
+answer with: 401 login_required (nobody), 403 forbidden (a member, or staff of another
+branch), 403 scanner_link_invalid (the link was revoked or has expired), 403
+scanner_link_other_event, 404 not_found, and 409 event_cancelled for a check-in.
+
+The search of the expected list follows org/search.py: staff search inside their own
+scope, a scanner link inside the session's expected list, phones masked for both.
 """
 import re
 from dataclasses import dataclass
@@ -19,33 +23,21 @@ import sqlalchemy as sa
 from flask import session as flask_session
 from flask_login import current_user
 
-from app.errors import message_for
+from app.errors import DomainError
 from app.events.models import Event, EventSession
 from app.events.service import can_manage
 from app.extensions import db
+from app.org import search as member_search
 from app.org.models import Branch, Member, mask_phone
-from app.registration.models import Leave, Registration
 from app.timeutil import utcnow
+from app.web import search_rate_limit, searcher_key
 
-from .models import Checkin, ScannerLink
+from . import attendance
+from .models import ScannerLink
 
 LINKS_KEY = "scanner_link_ids"  # ids of the scanner links this browser opened, newest last
 MAX_LINKS = 5
 SEARCH_LIMIT = 20
-
-
-class ScanDenied(Exception):
-    """Not allowed to scan here: ``status`` is the HTTP status, ``code`` a message code."""
-
-    def __init__(self, status, code, **params):
-        super().__init__(code)
-        self.status = status
-        self.code = code
-        self.params = params
-
-    @property
-    def message(self):
-        return message_for(self.code, **self.params)
 
 
 @dataclass
@@ -64,6 +56,11 @@ class ScanAccess:
     def checkin_kwargs(self):
         """operator= and scanner_link= for perform_checkin()."""
         return {"operator": self.operator, "scanner_link": self.link}
+
+    @property
+    def searcher(self):
+        """Whose search rule applies: the operator's, or a scanner link's."""
+        return self.operator if self.link is None else member_search.SCANNER_LINK
 
 
 # ------------------------------------------------------------------ links
@@ -90,7 +87,7 @@ def _links_in_session():
 
 def link_for_event(event, now=None):
     """The valid scanner link this browser holds for ``event``; None when it holds none
-    at all. Raises ScanDenied when it holds links, but none that is valid here."""
+    at all. Raises a DomainError when it holds links, but none that is valid here."""
     links = _links_in_session()
     if not links:
         return None
@@ -100,11 +97,11 @@ def link_for_event(event, now=None):
         if link.is_valid(now):
             return link
     if for_event:
-        raise ScanDenied(403, "scanner_link_invalid")
+        raise DomainError("scanner_link_invalid", http_status=403)
     if not any(link.is_valid(now) for link in links):
-        raise ScanDenied(403, "scanner_link_invalid")
-    raise ScanDenied(403, "scanner_link_other_event",
-                     event=next(link for link in links if link.is_valid(now)).event.title)
+        raise DomainError("scanner_link_invalid", http_status=403)
+    raise DomainError("scanner_link_other_event", http_status=403,
+                      event=next(link for link in links if link.is_valid(now)).event.title)
 
 
 def valid_links(now=None):
@@ -116,15 +113,15 @@ def valid_links(now=None):
 # ------------------------------------------------------------------ access
 
 def event_access(event, session=None, now=None):
-    """Who may scan for ``event`` (and ``session``), or raise ScanDenied."""
+    """Who may scan for ``event`` (and ``session``), or raise a DomainError."""
     if current_user.is_authenticated and can_manage(current_user, event):
         return ScanAccess(event, session, operator=current_user._get_current_object())
     link = link_for_event(event, now)  # raises for a revoked or expired link
     if link is not None:
         return ScanAccess(event, session, link=link)
     if current_user.is_authenticated:
-        raise ScanDenied(403, "forbidden")
-    raise ScanDenied(401, "login_required")
+        raise DomainError("forbidden", http_status=403)
+    raise DomainError("login_required", http_status=401)
 
 
 def scan_access(session_id, write=False, now=None):
@@ -132,10 +129,10 @@ def scan_access(session_id, write=False, now=None):
     for a cancelled event too (perform_checkin does not look at the event's status)."""
     session = db.session.get(EventSession, session_id)
     if session is None:
-        raise ScanDenied(404, "not_found")
+        raise DomainError("not_found")
     access = event_access(session.event, session, now)
     if write and session.event.status == "cancelled":
-        raise ScanDenied(409, "checkin_event_cancelled")
+        raise DomainError("event_cancelled", http_status=409)
     return access
 
 
@@ -150,53 +147,54 @@ def clean_scanned(text):
 
 # ------------------------------------------------------------------ search
 
-def _ok_times(session_id, kind):
-    return (db.select(Checkin.registration_id, sa.func.min(Checkin.at).label("at"))
-            .where(Checkin.session_id == session_id, Checkin.kind == kind,
-                   Checkin.result == "ok")
-            .group_by(Checkin.registration_id).subquery())
+def search_key():
+    """Who is searching, for the rate limit: the logged-in member, else the scanner links
+    this browser holds (volunteers behind one Wi-Fi share an address), else the address."""
+    ids = [i for i in flask_session.get(LINKS_KEY) or [] if isinstance(i, int)]
+    if ids and not current_user.is_authenticated:
+        return "links:" + ",".join(map(str, sorted(ids)))
+    return searcher_key()
 
 
-def expected_members(session, q, limit=SEARCH_LIMIT):
-    """Confirmed registrations of the session's event whose member matches ``q`` (part
-    of the name, or the last digits of the phone), not yet checked in first.
+def search_limited():
+    """The rate limit of the scanner's search (page and API): SEARCH_RATE_LIMIT per searcher."""
+    return search_rate_limit(search_key)
 
-    Returns (rows, more): rows are dicts for the scanner; phones are always masked."""
+
+def expected_members(access, q, limit=SEARCH_LIMIT):
+    """Confirmed registrations of the session's event (walk-ins too) whose member matches
+    ``q`` by the rule of org/search.py for who is scanning, not yet checked in first.
+
+    Returns (rows, more): rows are dicts for the scanner; phones are always masked.
+    Raises DomainError("search_phone_digits") for a phone searched by digits this
+    searcher may not use."""
     q = clean_scanned(q)[:50].replace("\ufffd", "")
     if not q:
         return [], False
-    if q.isdigit():
-        match = (Member.phone.endswith(q, autoescape=True) if len(q) <= 4
-                 else Member.phone.contains(q, autoescape=True))
-    else:
-        match = Member.name.contains(q, autoescape=True)
-    entered, exited = _ok_times(session.id, "entry"), _ok_times(session.id, "exit")
-    leave = (db.select(Leave.registration_id)
-             .where(Leave.status == "approved",
-                    sa.or_(Leave.session_id.is_(None), Leave.session_id == session.id))
-             .distinct().subquery())
-    rows = db.session.execute(
-        db.select(Registration.id, Registration.source, Member.name, Member.phone,
-                  Branch.name, entered.c.at, exited.c.at, leave.c.registration_id)
-        .join(Member, Member.id == Registration.member_id)
-        .join(Branch, Branch.id == Registration.branch_id)
-        .outerjoin(entered, entered.c.registration_id == Registration.id)
-        .outerjoin(exited, exited.c.registration_id == Registration.id)
-        .outerjoin(leave, leave.c.registration_id == Registration.id)
-        .where(Registration.event_id == session.event_id, Registration.status == "confirmed",
-               match)
-        .order_by(sa.case((entered.c.at.is_(None), 0), else_=1), Member.name, Registration.id)
-        .limit(limit + 1)
-    ).all()
+    problem = member_search.query_problem(access.searcher, q)
+    if problem is not None:
+        raise problem
+    rows = attendance.attendance_rows(sessions=[access.session.id])
+    query = (db.select(rows.c.registration_id, rows.c.source, rows.c.entry_at, rows.c.exit_at,
+                       rows.c.on_leave, Member.name, Member.phone, Branch.name.label("branch"))
+             .select_from(rows)
+             .join(Member, Member.id == rows.c.member_id)
+             .join(Branch, Branch.id == rows.c.branch_id))
+    query = member_search.search_members(access.searcher, q, query,
+                                         branch_column=rows.c.branch_id)
+    found = db.session.execute(
+        query.order_by(sa.case((rows.c.entry_at.is_(None), 0), else_=1), Member.name,
+                       rows.c.registration_id)
+        .limit(limit + 1)).all()
     items = [{
-        "registration_id": reg_id,
-        "name": name,
-        "branch": branch,
-        "phone": mask_phone(phone),
-        "checked_in": entry_at is not None,
-        "checked_in_at": entry_at.isoformat() if entry_at else None,
-        "checked_out": exit_at is not None,
-        "on_leave": leave_id is not None,
-        "walk_in": source == "walk_in",
-    } for reg_id, source, name, phone, branch, entry_at, exit_at, leave_id in rows[:limit]]
-    return items, len(rows) > limit
+        "registration_id": row.registration_id,
+        "name": row.name,
+        "branch": row.branch,
+        "phone": mask_phone(row.phone),
+        "checked_in": row.entry_at is not None,
+        "checked_in_at": row.entry_at.isoformat() if row.entry_at else None,
+        "checked_out": row.exit_at is not None,
+        "on_leave": bool(row.on_leave),
+        "walk_in": row.source == "walk_in",
+    } for row in found[:limit]]
+    return items, len(found) > limit

@@ -1,12 +1,15 @@
 """Check-in rules. perform_checkin() is the only writer of Checkin rows: the scanner,
 the ticket page, self check-in, manual check-in and back-fill all go through it.
 
-Ordered checks, each with a stable code (messages in app/errors.py):
-unknown_ticket, wrong_event, not_confirmed, on_leave, not_open, closed,
-already_checked_in (answered as a duplicate with the first time), not_checked_in
-(an exit without an entry), expired_code (self check-in with an old slot code).
-The registration row is locked while deciding; a repeated nonce returns the
-first answer and writes nothing.
+Ordered checks, each with a stable code (constants.CHECKIN_REFUSALS; messages in
+app/errors.py): unknown_ticket, wrong_event, event_cancelled, not_confirmed, on_leave,
+not_open, closed, already_checked_in / already_checked_out (answered as a duplicate with
+the first time), not_checked_in (an exit without an entry), expired_code (self check-in
+with an old slot code). The registration row is locked while deciding; a repeated nonce
+returns the first answer and writes nothing. Who counts as on leave, and which entry is
+the first, is decided in attendance.py. Also here: tickets, the check-in window, the
+rotating self check-in codes, walk-ins and scanner links; every writer owns its
+write_transaction().
 """
 import hashlib
 import hmac
@@ -16,7 +19,6 @@ import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
@@ -24,15 +26,15 @@ from app.audit.service import record
 from app.errors import DomainError, message_for
 from app.events.models import Event, EventSession
 from app.extensions import db
-from app.org.models import Branch, Member
-from app.registration.models import Leave, Registration
+from app.org.models import Member
+from app.org.scope import can_see_member
+from app.registration.models import Registration
 from app.timeutil import format_local, utcnow
 from app.txn import lock, write_transaction
 
-from .constants import TICKET_ALPHABET, TICKET_LENGTH
+from . import attendance
+from .constants import DUPLICATE, OK, REFUSED, TICKET_ALPHABET, TICKET_LENGTH
 from .models import Checkin, ScannerLink, Ticket
-
-OK, DUPLICATE, REFUSED = "ok", "duplicate", "refused"
 
 
 @dataclass
@@ -116,22 +118,6 @@ def checkin_window(session):
     return opens, closes
 
 
-def _on_leave(registration_id, session_id):
-    return db.session.scalar(
-        db.select(Leave.id).where(
-            Leave.registration_id == registration_id, Leave.status == "approved",
-            sa.or_(Leave.session_id.is_(None), Leave.session_id == session_id)).limit(1)
-    ) is not None
-
-
-def _first_ok(registration_id, session_id, kind):
-    return db.session.scalar(
-        db.select(Checkin).where(
-            Checkin.registration_id == registration_id, Checkin.session_id == session_id,
-            Checkin.kind == kind, Checkin.result == OK).order_by(Checkin.at, Checkin.id).limit(1)
-    )
-
-
 def _member_json(registration):
     if registration is None:
         return None
@@ -143,7 +129,7 @@ def _answer(row):
     registration = row.registration
     first = None
     if row.result == DUPLICATE and registration is not None:
-        earlier = _first_ok(registration.id, row.session_id, row.kind)
+        earlier = attendance.first_checkin(row.session_id, row.kind, registration.id)
         first = earlier.at if earlier else None
     params = {"first": format_local(first, "%H:%M") if first else ""}
     if row.result == OK:
@@ -195,22 +181,13 @@ def perform_checkin(session_id, *, kind="entry", method, code=None, registration
                 row.registration_id = registration.id
             if refusal is None:
                 refusal = _check(session, registration, kind, method, now)
-            if refusal is None and kind == "entry":
-                earlier = _first_ok(registration.id, session.id, "entry")
-                if earlier is not None:
-                    refusal = "already_checked_in"
-            if refusal is None and kind == "exit":
-                if _first_ok(registration.id, session.id, "entry") is None:
-                    refusal = "not_checked_in"
-                elif _first_ok(registration.id, session.id, "exit") is not None:
-                    refusal = "already_checked_out"
+            if refusal is None:
+                refusal = _check_state(session, registration, kind)
             if refusal is None and slot_valid is False:
                 refusal = "expired_code"
             if refusal is None:
                 row.result = OK
-                # A back-fill records attendance after the fact: its time says nothing of arrival.
-                row.late = kind == "entry" and method != "backfill" and now > (
-                    session.starts_at + timedelta(minutes=session.grace_minutes))
+                row.late = kind == "entry" and attendance.is_late(session, now, method)
             elif refusal in ("already_checked_in", "already_checked_out"):
                 row.result, row.code = DUPLICATE, refusal
             else:
@@ -258,7 +235,7 @@ def _check(session, registration, kind, method, now):
         return "event_cancelled"
     if registration.status != "confirmed":
         return "not_confirmed"
-    if kind == "entry" and _on_leave(registration.id, session.id):
+    if kind == "entry" and attendance.on_leave(registration.id, session.id):
         return "on_leave"
     if method == "backfill":
         return None
@@ -268,6 +245,18 @@ def _check(session, registration, kind, method, now):
     if now > closes:
         return "closed"
     return None
+
+
+def _check_state(session, registration, kind):
+    """An entry once; an exit only after an entry, and once."""
+    def first(of_kind):
+        return attendance.first_checkin(session.id, of_kind, registration.id)
+
+    if kind == "entry":
+        return "already_checked_in" if first("entry") is not None else None
+    if first("entry") is None:
+        return "not_checked_in"
+    return "already_checked_out" if first("exit") is not None else None
 
 
 # ---------------------------------------------------- rotating slot codes
@@ -322,95 +311,17 @@ def _refuse_without_row(code, registration):
     return ScanResult(REFUSED, code, message_for(code), _member_json(registration))
 
 
-# ------------------------------------------------------------ summaries
-
-def _expected_filter(event_id):
-    return sa.and_(Registration.event_id == event_id, Registration.status == "confirmed",
-                   Registration.source != "walk_in")
-
-
-def session_summary(session):
-    """应到/实到/请假/缺席/迟到/列席 for one session, in total and per branch
-    (the branch kept on each registration), by DESIGN §3."""
-    entries = (db.select(Checkin.registration_id, sa.func.min(Checkin.at).label("first_at"),
-                         sa.func.max(sa.case((Checkin.late, 1), else_=0)).label("late"))
-               .where(Checkin.session_id == session.id, Checkin.kind == "entry",
-                      Checkin.result == OK)
-               .group_by(Checkin.registration_id).subquery())
-    leave = (db.select(Leave.registration_id)
-             .where(Leave.status == "approved",
-                    sa.or_(Leave.session_id.is_(None), Leave.session_id == session.id))
-             .distinct().subquery())
-    present = entries.c.registration_id.is_not(None)
-    on_leave = sa.and_(leave.c.registration_id.is_not(None), entries.c.registration_id.is_(None))
-    rows = db.session.execute(
-        db.select(
-            Branch.id, Branch.name, Registration.source,
-            sa.func.count(Registration.id),
-            sa.func.sum(sa.case((present, 1), else_=0)),
-            sa.func.sum(sa.case((on_leave, 1), else_=0)),
-            sa.func.sum(sa.case((sa.and_(present, entries.c.late == 1), 1), else_=0)),
-        )
-        .select_from(Registration)
-        .join(Branch, Branch.id == Registration.branch_id)
-        .outerjoin(entries, entries.c.registration_id == Registration.id)
-        .outerjoin(leave, leave.c.registration_id == Registration.id)
-        .where(Registration.event_id == session.event_id, Registration.status == "confirmed")
-        .group_by(Branch.id, Branch.name, Branch.path, Registration.source)
-        .order_by(Branch.path)
-    ).all()
-    total = {"expected": 0, "present": 0, "on_leave": 0, "absent": 0, "late": 0, "walk_in": 0}
-    by_branch = {}
-    for branch_id, name, source, count, n_present, n_leave, n_late in rows:
-        n_present, n_leave, n_late = int(n_present or 0), int(n_leave or 0), int(n_late or 0)
-        if source == "walk_in":
-            total["walk_in"] += n_present
-            continue
-        row = by_branch.setdefault(branch_id, {"branch": name, "expected": 0, "present": 0,
-                                               "on_leave": 0, "absent": 0})
-        row["expected"] += count
-        row["present"] += n_present
-        row["on_leave"] += n_leave
-        row["absent"] = row["expected"] - row["on_leave"] - row["present"]
-        total["expected"] += count
-        total["present"] += n_present
-        total["on_leave"] += n_leave
-        total["late"] += n_late
-    total["absent"] = total["expected"] - total["on_leave"] - total["present"]
-    base = total["expected"] - total["on_leave"]
-    total["rate"] = round(total["present"] / base, 4) if base else None
-    total["by_branch"] = list(by_branch.values())
-    return total
-
-
-def attended(registration_id):
-    """Ids of the sessions a registration counts as attended for 学时: a successful entry,
-    and a successful exit too where the session requires check-out."""
-    rows = db.session.execute(
-        db.select(Checkin.session_id, Checkin.kind, EventSession.checkout_required)
-        .join(EventSession, EventSession.id == Checkin.session_id)
-        .where(Checkin.registration_id == registration_id, Checkin.result == OK)
-    ).all()
-    entered = {sid for sid, kind, _ in rows if kind == "entry"}
-    exited = {sid for sid, kind, _ in rows if kind == "exit"}
-    required = {sid for sid, _, needs in rows if needs}
-    return {sid for sid in entered if sid not in required or sid in exited}
-
-
-def hours(registration):
-    """学时 earned in one registration's event."""
-    done = attended(registration.id)
-    return sum(s.credit_hours for s in registration.event.sessions if s.id in done)
-
-
 # ------------------------------------------------------------ walk-ins
 
 def walk_in(operator, session_id, member_id, nonce=None, device="", now=None):
-    """Check in someone not on the list as 列席 (if the event allows it)."""
+    """Check in someone not on the list as 列席 (if the event allows it): a member in the
+    operator's own scope, the same people the walk-in search finds."""
     session = db.session.get(EventSession, session_id)
     member = db.session.get(Member, member_id)
     if session is None or member is None or not member.active:
         raise DomainError("not_found")
+    if operator is not None and not can_see_member(operator, member):
+        raise DomainError("forbidden")
     event = session.event
     if not event.allow_walk_in:
         raise DomainError("walk_in_not_allowed")
@@ -447,15 +358,15 @@ def create_scanner_link(actor, event, label, hours_valid=12, now=None):
     """A link a volunteer's phone opens to scan for this event; returns (link, token)."""
     now = now or utcnow()
     token = secrets.token_urlsafe(18)
-    link = ScannerLink(event_id=event.id, token_hash=_hash_token(token),
-                       label=(label or "").strip()[:100] or "签到志愿者",
-                       created_by_id=actor.id, created_at=now,
-                       expires_at=now + timedelta(hours=hours_valid))
-    db.session.add(link)
-    db.session.flush()
-    record(actor, "scanner_link.create", link, event_id=event.id, label=link.label,
-           expires_at=link.expires_at.isoformat())
-    db.session.commit()
+    with write_transaction():
+        link = ScannerLink(event_id=event.id, token_hash=_hash_token(token),
+                           label=(label or "").strip()[:100] or "签到志愿者",
+                           created_by_id=actor.id, created_at=now,
+                           expires_at=now + timedelta(hours=hours_valid))
+        db.session.add(link)
+        db.session.flush()
+        record(actor, "scanner_link.create", link, event_id=event.id, label=link.label,
+               expires_at=link.expires_at.isoformat())
     return link, token
 
 
@@ -476,8 +387,9 @@ def scanner_link_by_id(link_id, now=None):
 
 
 def revoke_scanner_link(actor, link, now=None):
-    if link.revoked_at is not None:
-        return  # already revoked: the first time stands
-    link.revoked_at = now or utcnow()
-    record(actor, "scanner_link.revoke", link, event_id=link.event_id)
-    db.session.commit()
+    with write_transaction():
+        link = lock(ScannerLink, link.id)
+        if link.revoked_at is not None:
+            return  # already revoked: the first time stands
+        link.revoked_at = now or utcnow()
+        record(actor, "scanner_link.revoke", link, event_id=link.event_id)

@@ -32,13 +32,21 @@ from app.auth.permissions import require, staff_required
 from app.errors import DomainError, message_for
 from app.events.service import can_manage, get_event
 from app.extensions import db
+from app.forms import place_error
 from app.timeutil import utcnow
 
-from . import service
+from . import attendance, service
 from .forms import ExpectedSearchForm, ManualCheckinForm, ScanForm, ScannerLinkForm
 from .models import ScannerLink
 from .qr import draw_qr_svg
-from .scanning import ScanDenied, event_access, expected_members, forget_links, remember_link, scan_access
+from .scanning import (
+    event_access,
+    expected_members,
+    forget_links,
+    remember_link,
+    scan_access,
+    search_limited,
+)
 
 bp = Blueprint("checkin", __name__, url_prefix="/checkin")
 
@@ -56,13 +64,13 @@ def _allowed(check, *args, **kwargs):
     """Run an access check; turn a refusal into a login redirect or an error page."""
     try:
         return check(*args, **kwargs)
-    except ScanDenied as denied:
-        if denied.status == 401:
+    except DomainError as denied:
+        if denied.http_status == 401:
             next_url = request.full_path.rstrip("?") if request.method == "GET" else request.path
             abort(redirect(url_for("auth.login", next=next_url)))
-        if denied.status == 404:
+        if denied.http_status == 404:
             abort(404)
-        abort(_refusal_page(denied.message, denied.status))
+        abort(_refusal_page(denied.message, denied.http_status))
 
 
 def _event_or_404(event_id):
@@ -139,6 +147,7 @@ def _can_manage_links(event):
 
 
 @bp.route("/sessions/<int:session_id>/scan", methods=["GET", "POST"])
+@search_limited()
 def scanner(session_id):
     access = _allowed(scan_access, session_id)
     result = error = None
@@ -152,7 +161,7 @@ def scanner(session_id):
             kind = form.kind.data
             try:
                 writer = scan_access(session_id, write=True)
-            except ScanDenied as denied:
+            except DomainError as denied:
                 error = denied.message
             else:
                 identity = ({"registration_id": form.registration_id.data} if manual
@@ -167,11 +176,15 @@ def scanner(session_id):
                          message_for("bad_request"))
     search = ExpectedSearchForm(request.args)
     q = search.q.data.strip() if search.validate() and search.q.data else ""
-    matches, more = expected_members(access.session, q) if q else ([], False)
+    try:
+        matches, more = expected_members(access, q)
+    except DomainError as refused:
+        place_error(search, refused)
+        matches, more = [], False
     return render_template(
         "checkin/scanner.html", access=access, session=access.session, event=access.event,
         kind=kind, result=result, error=error, search=search, q=q, matches=matches, more=more,
-        summary=service.session_summary(access.session), window=_window(access.session, utcnow()),
+        summary=attendance.session_summary(access.session), window=_window(access.session, utcnow()),
         nonce=secrets.token_hex(16), can_manage_links=_can_manage_links(access.event))
 
 
@@ -208,7 +221,7 @@ def links(event_id):
     if request.method == "POST":
         if form.validate():
             if event.status == "cancelled":
-                flash(message_for("checkin_event_cancelled"), "error")
+                flash(message_for("event_cancelled"), "error")
                 return _links_page(event, form, 400)
             link, token = service.create_scanner_link(current_user, event, form.label.data,
                                                       hours_valid=form.hours.data)

@@ -25,7 +25,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.errors import DomainError, message_for
-from app.forms import ChineseForm, ChineseRowForm
+from app.forms import ChineseForm, ChineseRowForm, add_error
 from app.org.constants import DEVELOPMENT_STAGES, GENDERS, POLITICAL_STATUSES, RANK_LEVELS
 from app.timeutil import local_zone, to_local
 
@@ -116,10 +116,6 @@ def _blank(*fields):
     return not any((f.data or "").strip() for f in fields)
 
 
-def _add_error(field, message):
-    field.errors = [*field.errors, message]
-
-
 class _Reader:
     """Reads fields one by one, collecting each failure at its field instead of stopping."""
 
@@ -130,7 +126,7 @@ class _Reader:
         try:
             return parse(field, *args, **kwargs)
         except _Bad as bad:
-            _add_error(field, str(bad))
+            add_error(field, str(bad))
             self.failed = True
             return None
 
@@ -239,7 +235,7 @@ class SpecForm(ChineseForm):
             return None
         if spec["min_age"] is not None and spec["max_age"] is not None \
                 and spec["min_age"] > spec["max_age"]:
-            _add_error(self.max_age, message_for("age_range"))
+            add_error(self.max_age, message_for("age_range"))
             return None
         return spec
 
@@ -456,7 +452,7 @@ class EventForm(SpecForm):
             for key, message in (("starts_at", "session_start_required"),
                                  ("ends_at", "session_end_required")):
                 if values[key] is None and not row[key].errors:
-                    _add_error(row[key], message_for(message))
+                    add_error(row[key], message_for(message))
                     read.failed = True
             if row_id:
                 values["id"] = row_id
@@ -514,12 +510,12 @@ class EventForm(SpecForm):
             rows = self._rows[field]
             name = self._ROW_FIELDS.get(exc.code) or exc.params.get("key")
             if index and 0 < index <= len(rows) and name and name in rows[index - 1]:
-                _add_error(rows[index - 1][name], exc.message)
+                add_error(rows[index - 1][name], exc.message)
             else:
                 self.section_errors[field].append(exc.message)
             return None
         if field and field in self:
-            _add_error(self[field], exc.message)
+            add_error(self[field], exc.message)
             return None
         return exc.message
 
@@ -557,6 +553,6 @@ def placeholder_rows(form_class, prefix):
 def spec_error(exc, form):
     """A service refusal of a spec, at its field (age_range at max_age) or as the page alert."""
     if isinstance(exc, DomainError) and exc.field and exc.field in form:
-        _add_error(form[exc.field], exc.message)
+        add_error(form[exc.field], exc.message)
         return None
     return exc.message

@@ -55,8 +55,14 @@ def can_proxy_for(actor, member):
     return is_staff(actor) and can_see_member(actor, member)
 
 
+def sees_full_phones(actor):
+    """Admins see (and may search) every phone in full; everyone else sees them masked
+    (org/search.py: a masked phone is searched by its last four digits or in full)."""
+    return is_admin(actor)
+
+
 def can_see_full_phone(actor, member):
-    return is_admin(actor) or actor.id == member.id
+    return sees_full_phones(actor) or actor.id == member.id
 
 
 def shown_phone(actor, member):

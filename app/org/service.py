@@ -11,6 +11,7 @@ from app.errors import DomainError
 from app.extensions import db
 from app.txn import lock, write_transaction
 
+from . import search
 from .constants import (
     BRANCH_KINDS,
     DEVELOPMENT_STAGES,
@@ -393,10 +394,9 @@ def reset_password(actor, member):
 
 
 def search_members(actor, q="", branch_id=None, role=None, status="active", page=1, per_page=30):
-    """Members the actor may see, filtered; returns a Flask-SQLAlchemy pagination."""
-    query = db.select(Member).join(Member.branch)
-    if not sees_all_branches(actor):
-        query = query.where(actor.branch.subtree_filter())
+    """Members the actor may see, filtered; returns a Flask-SQLAlchemy pagination.
+    The text ``q`` follows org/search.py (a refused phone query lists nobody)."""
+    query = search.search_members(actor, q)
     if branch_id:
         branch = db.session.get(Branch, branch_id)
         if branch is not None:
@@ -407,14 +407,6 @@ def search_members(actor, q="", branch_id=None, role=None, status="active", page
         query = query.where(Member.active.is_(True))
     elif status == "inactive":
         query = query.where(Member.active.is_(False))
-    q = clean_text(q)
-    if q:
-        digits = normalize_phone(q)
-        if digits.isdigit():
-            query = query.where(Member.phone.contains(digits, autoescape=True))
-        else:
-            query = query.where(Member.name.contains(clean_name(q), autoescape=True))
-    query = query.options(sa.orm.contains_eager(Member.branch))
     query = query.order_by(Branch.path, Member.name, Member.id)
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 

@@ -13,8 +13,10 @@ from app.auth.permissions import (
     staff_required,
 )
 from app.errors import DomainError
+from app.forms import place_error
+from app.web import search_rate_limit
 
-from . import service
+from . import search, service
 from .forms import (
     BranchCreateForm,
     BranchEditForm,
@@ -32,14 +34,6 @@ def _or_404(getter, item_id):
         return getter(item_id)
     except DomainError:
         abort(404)
-
-
-def _place_error(exc, form):
-    """Put a refusal at its form field; return it as the page alert when it has none."""
-    if exc.field and exc.field in form:
-        form[exc.field].errors = [*form[exc.field].errors, exc.message]
-        return None
-    return exc.message
 
 
 def _button_action(operation, target, done_message, done_url, page):
@@ -81,7 +75,7 @@ def branch_new():
                 form.sort_order.data,
             )
         except DomainError as exc:
-            alert = _place_error(exc, form)
+            alert = place_error(form, exc)
         else:
             flash(f"已新建「{branch.name}」。", "success")
             return redirect(_tree_url(branch))
@@ -113,7 +107,7 @@ def branch_edit(branch_id):
                 current_user, branch, form.name.data, form.kind.data, form.sort_order.data
             )
         except DomainError as exc:
-            alert = _place_error(exc, form)
+            alert = place_error(form, exc)
         else:
             flash(f"「{branch.name}」已保存。", "success")
             return redirect(_tree_url(branch))
@@ -131,7 +125,7 @@ def branch_move(branch_id):
         try:
             service.move_branch(current_user, branch, form.parent_id.data)
         except DomainError as exc:
-            alert = _place_error(exc, form)
+            alert = place_error(form, exc)
         else:
             flash(f"已移动「{branch.name}」。", "success")
             return redirect(_tree_url(branch))
@@ -158,6 +152,7 @@ def branch_reactivate(branch_id):
 
 @bp.route("/members")
 @staff_required
+@search_rate_limit()
 def members():
     form = MemberSearchForm(request.args)
     form.set_branches(service.branch_choices(current_user, active_only=False))
@@ -168,6 +163,9 @@ def members():
         "role": form.value("role") or "",
         "status": form.value("status", "active"),
     }
+    problem = search.query_problem(current_user, filters["q"])
+    if problem is not None:
+        place_error(form, problem)  # and the list below is empty
     pagination = service.search_members(
         current_user, page=request.args.get("page", 1, type=int), **filters
     )
@@ -211,7 +209,7 @@ def member_new():
         try:
             member, password = service.create_member(current_user, form.member_data())
         except DomainError as exc:
-            alert = _place_error(exc, form)
+            alert = place_error(form, exc)
         else:
             return _password_page(member, password, created=True)
     return render_template("org/member_form.html", form=form, member=None, alert=alert)
@@ -228,7 +226,7 @@ def member_edit(member_id):
         try:
             service.update_member(current_user, member, form.member_data())
         except DomainError as exc:
-            alert = _place_error(exc, form)
+            alert = place_error(form, exc)
         else:
             if member.id == current_user.id:
                 login_user(member, remember=True)  # a changed phone or role signed out this session

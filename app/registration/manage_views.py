@@ -17,6 +17,7 @@ from app.errors import DomainError
 from app.events.models import Event
 from app.events.service import can_manage, get_event, staff_sees_event, staff_visible_events
 from app.extensions import db
+from app.forms import place_error
 from app.org.models import Branch, Member
 from app.org.scope import scope_branch
 from app.org.service import branch_choices, search_members
@@ -314,11 +315,8 @@ def teams(event_id):
             saved = team_entries.save_team(current_user, item.id, branch_id, form.name.data or "",
                                            form.members.data, team_id=team.id if team else None)
         except DomainError as exc:
-            message = _refused(exc)
-            if exc.field in ("members", "name"):
-                form[exc.field].errors = [*form[exc.field].errors, message]
-            else:
-                error = message
+            _refused(exc)  # "forbidden" is a 403
+            error = place_error(form, exc)
         else:
             flash(f"已保存「{saved.name}」（{len(form.members.data)} 人）。", "success")
             return redirect(url_for(".teams", event_id=event.id, item=item.id,

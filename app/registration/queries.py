@@ -75,17 +75,27 @@ def active_registration(event_id, member_id):
 
 
 def waitlist_position(registration):
-    if registration.status != "waitlisted":
-        return None
-    ahead = db.session.scalar(
-        db.select(sa.func.count(Registration.id)).where(
-            Registration.event_id == registration.event_id,
-            Registration.status == "waitlisted",
-            sa.or_(Registration.created_at < registration.created_at,
-                   sa.and_(Registration.created_at == registration.created_at,
-                           Registration.id < registration.id)))
-    )
-    return ahead + 1
+    return waitlist_positions([registration]).get(registration.id)
+
+
+def waitlist_positions(registrations):
+    """{registration_id: place on the waitlist (1 = next)} of the waitlisted ones among
+    ``registrations``, in one query: first come (created_at, then id), first served."""
+    ids = [r.id for r in registrations if r.status == "waitlisted"]
+    if not ids:
+        return {}
+    ahead = sa.orm.aliased(Registration)
+    rows = db.session.execute(
+        db.select(Registration.id, sa.func.count(ahead.id))
+        .outerjoin(ahead, sa.and_(
+            ahead.event_id == Registration.event_id, ahead.status == "waitlisted",
+            sa.or_(ahead.created_at < Registration.created_at,
+                   sa.and_(ahead.created_at == Registration.created_at,
+                           ahead.id < Registration.id))))
+        .where(Registration.id.in_(ids))
+        .group_by(Registration.id)
+    ).all()
+    return {registration_id: count + 1 for registration_id, count in rows}
 
 
 # ------------------------------------------------------------ staff lists
@@ -272,6 +282,6 @@ def home_activities(member, now=None, promoted_days=7):
         if registration.promoted_at and registration.promoted_at >= now - timedelta(days=promoted_days):
             promoted.append(registration)
     upcoming.sort(key=lambda r: (r.event.starts_at or now, r.id))
-    positions = {r.id: waitlist_position(r) for r in upcoming if r.status == "waitlisted"}
+    positions = waitlist_positions(upcoming)
     return {"upcoming": upcoming, "promoted": promoted, "cancelled": cancelled,
             "positions": positions}

@@ -1,4 +1,5 @@
-"""Member pages: the event list, an event's page, register, cancel, 我的活动, 请假.
+"""Member pages: the event list, an event's page, register, cancel, 请假 (我的活动, which
+shows tickets and hours from checkin, sits above it in app/home).
 
 Each view parses, authorizes, calls one service function and renders. A refused
 operation (DomainError) shows its Chinese message at the form field it names
@@ -14,9 +15,10 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app.errors import DomainError, message_for
 from app.events import eligibility
 from app.events.constants import EVENT_KINDS
-from app.events.models import EventItem, EventSession
+from app.events.models import EventSession
 from app.events.service import get_visible_event, listed_events
 from app.extensions import db
+from app.forms import place_error
 from app.timeutil import to_local, utcnow
 
 from . import decide, leave_requests, queries, signup
@@ -230,7 +232,7 @@ def register(event_id):
                                        item_ids=form.item_ids.data)
     except DomainError as exc:
         if exc.field == "items":
-            form.item_ids.errors = [exc.message]
+            place_error(form, exc, {"items": "item_ids"})
             return _render_detail(event, form)
         # A double tap lands here with 「已经报过名了」: not an error for the member.
         flash(exc.message, "info" if exc.code == "already_registered" else "error")
@@ -259,41 +261,6 @@ def cancel(registration_id):
     return redirect(url_for(".event_detail", event_id=event_id))
 
 
-# ------------------------------------------------------------------- my events
-
-@bp.route("/my/events")
-@login_required
-def my_events():
-    registrations = queries.my_registrations(current_user)
-    _load_items(registrations)
-    latest = list(queries.latest_per_event(registrations).values())
-    now = utcnow()
-    upcoming, past, dropped = [], [], []
-    for registration in latest:
-        event = registration.event
-        if event.status == "draft":
-            continue
-        if not registration.is_active or event.status == "cancelled":
-            dropped.append(registration)  # cancelled, rejected, or the event was cancelled
-        elif event.ends_at is None or event.ends_at >= now:
-            upcoming.append(registration)
-        else:
-            past.append(registration)
-    upcoming.sort(key=lambda r: (r.event.starts_at or now, r.id))
-    for group in (past, dropped):
-        group.sort(key=lambda r: (r.event.starts_at or now, r.id), reverse=True)
-    positions = {r.id: queries.waitlist_position(r) for r in upcoming if r.status == "waitlisted"}
-    return render_template("registration/my_events.html", upcoming=upcoming, past=past,
-                           dropped=dropped, positions=positions)
-
-
-def _load_items(registrations):
-    """The chosen items' rows in one query, so registration.items[n].item needs none."""
-    ids = {ri.item_id for r in registrations for ri in r.items}
-    if ids:
-        db.session.scalars(db.select(EventItem).where(EventItem.id.in_(ids))).all()
-
-
 # ----------------------------------------------------------------------- leave
 
 @bp.route("/registrations/<int:registration_id>/leave", methods=["GET", "POST"])
@@ -319,11 +286,7 @@ def leave(registration_id):
                 leave_requests.request_leave(current_user._get_current_object(), registration.id,
                                              form.session_id(), form.reason.data)
             except DomainError as exc:
-                target = {"session_id": form.session, "reason": form.reason}.get(exc.field)
-                if target is not None:
-                    target.errors = [*target.errors, exc.message]
-                else:
-                    alert = exc.message
+                alert = place_error(form, exc, {"session_id": "session"})
             else:
                 flash("请假申请已提交，等待审批", "success")
                 return redirect(url_for(".event_detail", event_id=event.id))

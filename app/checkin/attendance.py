@@ -1,0 +1,355 @@
+"""Attendance: the definitions of DESIGN §3, once, as SQL building blocks.
+
+Every number about who came reads this module; no page, API, PDF, export or statistic
+restates a definition. The blocks are SQLAlchemy expressions, so one session and an
+aggregate over many sessions, branches and a year run the same definitions, as one
+query each (never as a Python loop over check-in rows).
+
+Building blocks
+---------------
+``successful(kind)``
+    A check-in row that counts: result ``ok``, of kind ``entry`` or ``exit``.
+``FIRST``
+    The order that makes one successful row "the first": its time, then its id.
+``leave_covers(registration_id, session_id)``
+    EXISTS an approved leave of the registration covering the session (a leave with no
+    session covers every session of the event). Columns or plain values.
+``is_late(session, at, method)``
+    The lateness rule: an entry after start + the session's grace minutes; a back-fill
+    is never late. perform_checkin() stores it on each entry row (and tells the person);
+    the blocks read the stored flag of the first entry.
+``sessions_of_event(event_id)``, ``sessions_in_year(year)``
+    Selections of session ids to pass as ``sessions=``; any ``select(EventSession.id)``
+    with a filter of one's own works too (a list of ids as well).
+``attendance_rows(sessions=None, registrations=None, any_status=False)``
+    The core: one row per (registration, session of its event), by default for
+    confirmed registrations only. Columns: registration_id, session_id, event_id,
+    member_id, branch_id (kept on the registration), source, starts_at, entry_at and
+    exit_at (first successful entry and exit), entry_method and entry_reason (of that
+    first entry), and 0/1 flags, so that an aggregate SUMs them:
+      expected     应到: confirmed, not a walk-in (invited included)
+      on_leave     请假: expected, approved leave covering the session, no entry
+      present      实到: expected, with a first successful entry
+      absent       缺席: expected − on leave − present
+      walk_in      列席: a confirmed walk-in with an entry (counted apart, not in the rate)
+      late         迟到: an entry, and the first entry was late
+      left_early   早退: an entry, and a first check-out before end − grace minutes
+      backfilled   the first entry was a back-fill (补录; entry_reason says why)
+      credited     counts for 学时: a confirmed entry, and a check-out too where the
+                   session requires one (walk-ins earn hours like anyone who came)
+    and credit_hours: the session's credit hours where credited, else 0.
+``totals(rows)``
+    Labelled aggregate columns over attendance rows for any GROUP BY: expected,
+    present, on_leave, absent, late (among the present), left_early (among the
+    present), walk_in, hours, people (参与人数: distinct members present) and
+    presences (参与人次: present (member, session) pairs).
+``completion_rows(registrations)``
+    One row per registration: hours, total_hours (of its event), ratio and completed
+    (0/1: hours ÷ total ≥ the event's completion ratio).
+
+Readers
+-------
+``session_summary(session)``          应到/实到/请假/缺席/迟到/列席 and the rate, in total and per branch
+``states(sessions, registrations)``   {(registration_id, session_id): row} for the on-site pages
+``hours_by_registration(ids)``        {registration_id: 学时} for many registrations at once
+``hours(registration)``, ``attended(registration_id)``  one registration's 学时 and credited sessions
+``hours_by_member(year, member_ids=None)``  {member_id: 学时 of sessions in that (local) year}
+``completion(ids)``                   {registration_id: Completion} (结业)
+``first_checkin(session_id, kind, registration_id=None, member_id=None)``  the first successful row
+``on_leave(registration_id, session_id)``  whether an approved leave covers it (perform_checkin's refusal)
+
+An aggregate reuses the rows: statistics of a year are
+``select(rows.c.branch_id, *totals(rows)).group_by(rows.c.branch_id)`` with
+``rows = attendance_rows(sessions=sessions_in_year(2026))``.
+"""
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+
+from app.events.models import Event, EventSession
+from app.extensions import db
+from app.org.models import Branch
+from app.registration.models import Leave, Registration
+from app.timeutil import local_zone
+
+from .constants import OK
+from .models import Checkin
+
+FIRST = (Checkin.at, Checkin.id)
+# Hours are floats (1.5 学时): a completion ratio reached exactly must not miss by a rounding.
+_EPSILON = 1e-9
+
+
+# ------------------------------------------------------------------ blocks
+
+def successful(kind):
+    """A check-in row that counts: a successful ``entry`` or ``exit``."""
+    return sa.and_(Checkin.kind == kind, Checkin.result == OK)
+
+
+def leave_covers(registration_id, session_id):
+    """EXISTS an approved leave of the registration covering the session."""
+    return (sa.select(Leave.id)
+            .where(Leave.registration_id == registration_id, Leave.status == "approved",
+                   sa.or_(Leave.session_id.is_(None), Leave.session_id == session_id))
+            .exists())
+
+
+def is_late(session, at, method):
+    """An entry at ``at`` is late after start + grace minutes; a back-fill records attendance
+    after the fact, so its time says nothing of arrival and it is never late."""
+    return method != "backfill" and at > session.starts_at + timedelta(
+        minutes=session.grace_minutes)
+
+
+def sessions_of_event(event_id):
+    return sa.select(EventSession.id).where(EventSession.event_id == event_id)
+
+
+def year_bounds(year):
+    """The UTC instants a year starts and ends in the configured time zone (APP_TIMEZONE):
+    a session counts in the year it took place there."""
+    zone = local_zone()
+    return (datetime(year, 1, 1, tzinfo=zone), datetime(year + 1, 1, 1, tzinfo=zone))
+
+
+def sessions_in_year(year):
+    start, end = year_bounds(year)
+    return sa.select(EventSession.id).where(EventSession.starts_at >= start,
+                                            EventSession.starts_at < end)
+
+
+class epoch_seconds(FunctionElement):
+    """Whole seconds since 1970 of a naive UTC timestamp column, on SQLite and PostgreSQL
+    alike (for comparing a time with another time plus minutes)."""
+
+    type = sa.BigInteger()
+    inherit_cache = True
+
+
+@compiles(epoch_seconds)
+def _epoch_seconds_default(element, compiler, **kw):
+    (value,) = list(element.clauses)
+    return compiler.process(sa.cast(sa.func.floor(sa.extract("epoch", value)), sa.BigInteger), **kw)
+
+
+@compiles(epoch_seconds, "sqlite")
+def _epoch_seconds_sqlite(element, compiler, **kw):
+    (value,) = list(element.clauses)
+    return compiler.process(sa.cast(sa.func.strftime("%s", value), sa.BigInteger), **kw)
+
+
+def _flag(condition):
+    return sa.case((condition, 1), else_=0)
+
+
+def _first(kind, sessions, registrations):
+    """The first successful check-in of ``kind`` per (registration, session)."""
+    ranked = (sa.select(Checkin.registration_id, Checkin.session_id, Checkin.at, Checkin.late,
+                        Checkin.method, Checkin.reason,
+                        sa.func.row_number().over(
+                            partition_by=(Checkin.registration_id, Checkin.session_id),
+                            order_by=FIRST).label("n"))
+              .where(successful(kind), Checkin.registration_id.is_not(None)))
+    if sessions is not None:
+        ranked = ranked.where(Checkin.session_id.in_(sessions))
+    if registrations is not None:
+        ranked = ranked.where(Checkin.registration_id.in_(registrations))
+    ranked = ranked.subquery(f"ranked_{kind}")
+    return sa.select(ranked).where(ranked.c.n == 1).subquery(f"first_{kind}")
+
+
+def attendance_rows(sessions=None, registrations=None, any_status=False):
+    """One row per (registration, session of its event); see the module docstring.
+
+    ``sessions`` and ``registrations`` (ids: a list or a select) narrow the rows;
+    ``any_status=True`` keeps registrations that are not confirmed (their flags are 0)."""
+    reg, ses = Registration, EventSession
+    entry = _first("entry", sessions, registrations)
+    exit_ = _first("exit", sessions, registrations)
+    confirmed = reg.status == "confirmed"
+    entered = entry.c.at.is_not(None)
+    expected = sa.and_(confirmed, reg.source != "walk_in")
+    credited = sa.and_(confirmed, entered,
+                       sa.or_(ses.checkout_required.is_(False), exit_.c.at.is_not(None)))
+    left_early = sa.and_(entered, exit_.c.at.is_not(None),
+                         epoch_seconds(exit_.c.at) + ses.grace_minutes * 60
+                         < epoch_seconds(ses.ends_at))
+    query = (
+        sa.select(
+            reg.id.label("registration_id"), ses.id.label("session_id"),
+            reg.event_id.label("event_id"), reg.member_id.label("member_id"),
+            reg.branch_id.label("branch_id"), reg.source.label("source"),
+            ses.starts_at.label("starts_at"),
+            entry.c.at.label("entry_at"), exit_.c.at.label("exit_at"),
+            entry.c.method.label("entry_method"), entry.c.reason.label("entry_reason"),
+            _flag(expected).label("expected"),
+            _flag(sa.and_(expected, ~entered, leave_covers(reg.id, ses.id))).label("on_leave"),
+            _flag(sa.and_(expected, entered)).label("present"),
+            _flag(sa.and_(expected, ~entered, ~leave_covers(reg.id, ses.id))).label("absent"),
+            _flag(sa.and_(confirmed, reg.source == "walk_in", entered)).label("walk_in"),
+            _flag(sa.and_(entered, entry.c.late.is_(True))).label("late"),
+            _flag(left_early).label("left_early"),
+            _flag(entry.c.method == "backfill").label("backfilled"),
+            _flag(credited).label("credited"),
+            sa.case((credited, ses.credit_hours), else_=0.0).label("credit_hours"),
+        )
+        .select_from(reg)
+        .join(ses, ses.event_id == reg.event_id)
+        .outerjoin(entry, sa.and_(entry.c.registration_id == reg.id,
+                                  entry.c.session_id == ses.id))
+        .outerjoin(exit_, sa.and_(exit_.c.registration_id == reg.id,
+                                  exit_.c.session_id == ses.id))
+    )
+    if not any_status:
+        query = query.where(confirmed)
+    if sessions is not None:
+        query = query.where(ses.id.in_(sessions))
+    if registrations is not None:
+        query = query.where(reg.id.in_(registrations))
+    return query.subquery("attendance")
+
+
+def totals(rows):
+    """Aggregate columns over attendance ``rows`` for any GROUP BY (see the docstring)."""
+    count = sa.func.sum
+    return [
+        count(rows.c.expected).label("expected"),
+        count(rows.c.present).label("present"),
+        count(rows.c.on_leave).label("on_leave"),
+        count(rows.c.absent).label("absent"),
+        count(rows.c.present * rows.c.late).label("late"),
+        count(rows.c.present * rows.c.left_early).label("left_early"),
+        count(rows.c.walk_in).label("walk_in"),
+        count(rows.c.credit_hours).label("hours"),
+        sa.func.count(sa.distinct(sa.case((rows.c.present == 1, rows.c.member_id))))
+        .label("people"),
+        count(rows.c.present).label("presences"),
+    ]
+
+
+def completion_rows(registrations):
+    """Per registration: hours, total_hours, ratio and completed (0/1), by DESIGN §3."""
+    rows = attendance_rows(registrations=registrations)
+    earned = (sa.select(rows.c.registration_id, rows.c.event_id,
+                        sa.func.sum(rows.c.credit_hours).label("hours"))
+              .group_by(rows.c.registration_id, rows.c.event_id).subquery("earned"))
+    total = (sa.select(EventSession.event_id, sa.func.sum(EventSession.credit_hours).label("total"))
+             .group_by(EventSession.event_id).subquery("total"))
+    return (sa.select(
+        earned.c.registration_id, earned.c.hours, total.c.total.label("total_hours"),
+        Event.completion_ratio.label("ratio"),
+        _flag(sa.and_(total.c.total > 0,
+                      earned.c.hours >= Event.completion_ratio * total.c.total - _EPSILON))
+        .label("completed"))
+        .join(total, total.c.event_id == earned.c.event_id)
+        .join(Event, Event.id == earned.c.event_id)
+        .subquery("completion"))
+
+
+# ------------------------------------------------------------------ readers
+
+def _number(value):
+    return int(value or 0)
+
+
+def session_summary(session):
+    """应到/实到/请假/缺席/迟到/列席 for one session, in total and per branch (the branch
+    kept on each registration), and 到会率 = present ÷ (expected − on leave)."""
+    rows = attendance_rows(sessions=[session.id])
+    sums = {c.name: c for c in totals(rows)}
+    found = db.session.execute(
+        sa.select(Branch.name, *(sums[k] for k in ("expected", "present", "on_leave", "absent",
+                                                   "late", "walk_in")))
+        .select_from(rows).join(Branch, Branch.id == rows.c.branch_id)
+        .group_by(Branch.id, Branch.name, Branch.path).order_by(Branch.path)
+    ).all()
+    keys = ("expected", "present", "on_leave", "absent", "late", "walk_in")
+    total = {key: sum(_number(getattr(row, key)) for row in found) for key in keys}
+    base = total["expected"] - total["on_leave"]
+    total["rate"] = round(total["present"] / base, 4) if base else None
+    total["by_branch"] = [
+        {"branch": row.name, **{key: _number(getattr(row, key))
+                                for key in ("expected", "present", "on_leave", "absent")}}
+        for row in found if row.expected]
+    return total
+
+
+def states(sessions=None, registrations=None):
+    """{(registration_id, session_id): attendance row} of registrations in any status
+    (a ticket page shows what a cancelled registration did before)."""
+    rows = attendance_rows(sessions, registrations, any_status=True)
+    return {(row.registration_id, row.session_id): row
+            for row in db.session.execute(sa.select(rows))}
+
+
+def hours_by_registration(registration_ids):
+    """{registration_id: 学时} for many registrations at once (0 where none earned)."""
+    ids = list(registration_ids)
+    if not ids:
+        return {}
+    rows = attendance_rows(registrations=ids)
+    earned = dict(db.session.execute(
+        sa.select(rows.c.registration_id, sa.func.sum(rows.c.credit_hours))
+        .group_by(rows.c.registration_id)).all())
+    return {rid: float(earned.get(rid) or 0) for rid in ids}
+
+
+def hours(registration):
+    """学时 earned in one registration's event."""
+    return hours_by_registration([registration.id])[registration.id]
+
+
+def attended(registration_id):
+    """Ids of the sessions a registration earns 学时 for."""
+    rows = attendance_rows(registrations=[registration_id])
+    return set(db.session.scalars(sa.select(rows.c.session_id).where(rows.c.credited == 1)))
+
+
+def hours_by_member(year, member_ids=None):
+    """{member_id: 学时} of the sessions that took place in ``year`` (local time)."""
+    rows = attendance_rows(sessions=sessions_in_year(year))
+    query = (sa.select(rows.c.member_id, sa.func.sum(rows.c.credit_hours))
+             .group_by(rows.c.member_id))
+    if member_ids is not None:
+        query = query.where(rows.c.member_id.in_(list(member_ids)))
+    return {member_id: float(value or 0) for member_id, value in db.session.execute(query)}
+
+
+@dataclass(frozen=True)
+class Completion:
+    hours: float
+    total_hours: float
+    ratio: float
+    completed: bool
+
+
+def completion(registration_ids):
+    """{registration_id: Completion} (结业: attended hours ÷ total ≥ the event's ratio)."""
+    ids = list(registration_ids)
+    if not ids:
+        return {}
+    rows = completion_rows(ids)
+    return {row.registration_id: Completion(float(row.hours or 0), float(row.total_hours or 0),
+                                            row.ratio, bool(row.completed))
+            for row in db.session.execute(sa.select(rows))}
+
+
+def first_checkin(session_id, kind, registration_id=None, member_id=None):
+    """The first successful check-in row of ``kind`` in a session, of one registration or
+    of any registration of one member; None when there is none."""
+    query = sa.select(Checkin).where(Checkin.session_id == session_id, successful(kind))
+    if registration_id is not None:
+        query = query.where(Checkin.registration_id == registration_id)
+    if member_id is not None:
+        query = query.join(Registration, Registration.id == Checkin.registration_id).where(
+            Registration.member_id == member_id)
+    return db.session.scalar(query.order_by(*FIRST).limit(1))
+
+
+def on_leave(registration_id, session_id):
+    """Whether an approved leave covers the session (perform_checkin refuses the entry)."""
+    return bool(db.session.scalar(sa.select(leave_covers(registration_id, session_id))))
