@@ -1,5 +1,6 @@
 """Publishing rules (events.service) and who may take part (events.eligibility)."""
 from datetime import date, datetime, timedelta, timezone
+from types import SimpleNamespace
 
 import pytest
 
@@ -10,7 +11,7 @@ from app.events import service as events
 from app.events.models import Event, EventItem, EventSession
 from app.extensions import db
 from app.org.models import Member
-from app.registration import event_changes
+from app.registration import event_changes, rights
 from app.registration.models import Registration
 
 from .event_factories import event_data, item_rows, make_contest, make_event, session_rows
@@ -324,7 +325,7 @@ def test_who_acts_on_a_registration(org, factory):
 
     def acting(event, branch):
         return {actor.name for actor in (organizer, secretary, beside, member)
-                if events.can_act_on_registration(actor, event, branch)}
+                if rights.acts_for(actor, SimpleNamespace(branch=branch), event)}
 
     assert acting(top, one) == {"组织者", "总支书记"}
     assert acting(top, two) == {"组织者", "办公室书记"}

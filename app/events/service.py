@@ -6,7 +6,7 @@ from app.audit.service import record
 from app.errors import DomainError
 from app.extensions import db
 from app.org.models import Branch
-from app.org.scope import can_act_for_branch, can_see_branch, is_staff, scope_branch
+from app.org.scope import can_see_branch, is_staff, scope_branch
 from app.timeutil import format_local, to_local, utcnow
 from app.txn import lock, write_transaction
 
@@ -52,12 +52,6 @@ def staff_visible_events(actor):
         query = query.where(sa.or_(Event.organizer_branch_id.in_(subtree),
                                    Event.organizer_branch_id.in_(own.ancestor_ids)))
     return query
-
-
-def can_act_on_registration(actor, event, branch):
-    """Cancel someone's registration or ask leave for them: staff who manage ``event``,
-    and those who act for ``branch`` (the branch kept on the registration)."""
-    return can_manage(actor, event) or can_act_for_branch(actor, branch)
 
 
 def get_event(event_id):

@@ -37,13 +37,6 @@ def can_see_branch(actor, branch):
     return False
 
 
-def can_act_for_branch(actor, branch):
-    """Decide for the people of ``branch`` (their leave, their teams): organizers and
-    admins for every branch, a secretary for their own subtree. The same people as
-    can_see_branch today; named apart because seeing and deciding may part one day."""
-    return can_see_branch(actor, branch)
-
-
 def can_see_member(actor, member):
     if actor.id == member.id:
         return True

@@ -16,7 +16,7 @@ from app.events.models import Event
 from app.events.service import event_day
 from app.extensions import db
 from app.org.models import Member
-from app.org.scope import can_see_member
+from app.org.scope import can_proxy_for
 from app.timeutil import format_local, utcnow
 from app.txn import lock, write_transaction
 
@@ -129,7 +129,7 @@ def _check_items(event, member, item_ids):
 def _check_proxy(actor, member):
     if actor.id == member.id:
         return "self"
-    if can_see_member(actor, member):  # staff, within their branch scope
+    if can_proxy_for(actor, member):
         return "proxy"
     raise DomainError("proxy_out_of_scope")
 
