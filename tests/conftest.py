@@ -2,8 +2,9 @@
 
 The schema is built once per run by the real migrations, on SQLite (a temp
 file) or on PostgreSQL when TEST_DATABASE_URL is set. Each test starts from
-empty tables: rows are deleted after every test, so tests that go through a
-live server or several processes see committed data like production does.
+empty tables: after every test the rows of each table that has any are deleted (no
+rollback tricks), so tests that go through a live server or several processes see
+committed data like production does.
 """
 import contextlib
 import contextvars
@@ -19,6 +20,7 @@ from werkzeug.serving import make_server
 
 from app import create_app
 from app.extensions import db
+from app.org import passwords
 
 from .factories import Factory
 
@@ -86,16 +88,25 @@ def app(tmp_path_factory):
         db.engine.dispose()
 
 
-def _empty_all_tables():
-    tables = [t for t in db.metadata.sorted_tables]
-    if db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{t.name}"' for t in tables)
-        with db.engine.begin() as conn:
-            conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    else:
-        with db.engine.begin() as conn:
-            for table in reversed(tables):
+def _empty_tables():
+    """Delete the rows of every table that has any, children first, in one transaction;
+    on PostgreSQL also restart the id sequences, as TRUNCATE ... RESTART IDENTITY did.
+
+    Asking the database which tables have rows also sees what a live server or another
+    process wrote. TRUNCATE of every table cost about 0.3 s per test on PostgreSQL; the
+    DELETE of the few rows a test leaves costs milliseconds on both databases."""
+    tables = db.metadata.sorted_tables
+    with db.engine.begin() as conn:
+        written = conn.execute(sa.select(*(
+            sa.exists(sa.select(sa.literal(1)).select_from(table)).label(f"t{n}")
+            for n, table in enumerate(tables)))).one()
+        for table, has_rows in reversed(list(zip(tables, written, strict=True))):
+            if has_rows:
                 conn.execute(table.delete())
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.text("SELECT " + ", ".join(
+                f"setval(pg_get_serial_sequence('{table.name}', '{table.autoincrement_column.name}'),"
+                " 1, false)" for table in tables if table.autoincrement_column is not None)))
 
 
 @pytest.fixture(autouse=True)
@@ -103,12 +114,36 @@ def app_context(app):
     with app.app_context():
         yield
         db.session.remove()
-        _empty_all_tables()
+        _empty_tables()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def test_password_hash():
+    """scrypt of TEST_PASSWORD, made once per run and given to every factory member.
+
+    Checking a password against that one hash is remembered as well: its answer for a
+    given password cannot change, and computing it again for each login cost a large part
+    of a second. Every other hash (a password a test sets through the app or with
+    ``factory.member(password=...)``, the unknown-phone dummy) is checked by scrypt."""
+    password_hash = passwords.hash_password(TEST_PASSWORD)
+    real_check = passwords.check_password_hash
+    answers = {}
+
+    def check(pwhash, password):
+        if pwhash != password_hash:
+            return real_check(pwhash, password)
+        if password not in answers:
+            answers[password] = real_check(pwhash, password)
+        return answers[password]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(passwords, "check_password_hash", check)
+        yield password_hash
 
 
 @pytest.fixture
-def factory(app):
-    return Factory(password=TEST_PASSWORD)
+def factory(app, test_password_hash):
+    return Factory(password=TEST_PASSWORD, password_hash=test_password_hash)
 
 
 @pytest.fixture

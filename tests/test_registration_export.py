@@ -68,7 +68,7 @@ def test_export_opens_with_chinese_headers_and_rows_in_scope(org, as_user):
     assert "13812341234" in [row[6] for row in rows[1:]]
     # who exported what is logged
     exports = db.session.scalars(sa.select(AuditLog).where(
-        AuditLog.action == "registration.export")).all()
+        AuditLog.action == "registration.export").order_by(AuditLog.id)).all()
     assert [e.details["rows"] for e in exports] == [3, 2, 1, 3]
 
 

@@ -294,7 +294,7 @@ def test_proxy_registration_per_member_results(org, as_user, factory):
     assert (reg.source, reg.registered_by_id) == ("proxy", org.sec_one.id)
     assert service.active_registration(event.id, org.c.id) is None  # out of scope: nothing
     creates = [r for r in db.session.scalars(sa.select(AuditLog).where(
-        AuditLog.action == "registration.create"))]
+        AuditLog.action == "registration.create").order_by(AuditLog.id))]
     assert [r.details["source"] for r in creates] == ["self", "proxy"]
 
 

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 
 from app import create_app
 from app.config import ConfigError, load_config
-from app.extensions import db
+from app.extensions import db, limiter
 
 
 def test_production_refuses_to_start_without_secret_key(tmp_path):
@@ -62,7 +62,8 @@ def test_times_show_in_the_configured_zone(app):
 @pytest.fixture
 def strict_app(app):
     """A second app on the same database, with CSRF and rate limits switched on."""
-    return create_app({
+    enabled = limiter.enabled
+    yield create_app({
         "APP_ENV": "testing",
         "SECRET_KEY": "test-secret-key",
         "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
@@ -70,6 +71,8 @@ def strict_app(app):
         "RATELIMIT_ENABLED": True,
         "LOGIN_RATE_LIMIT": "3 per minute",
     })
+    # The one Limiter object serves every app, and init_app switched it on for all of them.
+    limiter.enabled = enabled
 
 
 def test_forms_without_csrf_token_are_refused(strict_app, factory):
