@@ -1,14 +1,17 @@
-"""Test set-up shared by the whole suite.
+"""Test set-up shared by the whole suite: the app and its database, isolation between
+tests, the factories, the test organisations, logged-in clients and browser pages.
 
-The schema is built once per run by the real migrations, on SQLite (a temp
-file) or on PostgreSQL when TEST_DATABASE_URL is set. Each test starts from
-empty tables: rows are deleted after every test, so tests that go through a
-live server or several processes see committed data like production does.
+The schema is built once per run by the real migrations, on SQLite (a temp file) or on
+PostgreSQL when TEST_DATABASE_URL is set. Each test starts from empty tables: after every
+test the rows of each table that has any are deleted (no rollback tricks), so tests that
+go through a live server or several processes see committed data like production does.
 """
 import contextlib
 import contextvars
 import os
+import re
 import threading
+from functools import partial
 
 import pytest
 import sqlalchemy as sa
@@ -18,11 +21,22 @@ from flask_migrate import upgrade
 from werkzeug.serving import make_server
 
 from app import create_app
-from app.extensions import db
+from app.audit.models import AuditLog
+from app.extensions import db, limiter
+from app.org import passwords
+from app.org.models import Member
 
-from .factories import Factory
+from .event_factories import attendee, open_event
+from .factories import ORGS, TEST_PASSWORD, Factory
 
-TEST_PASSWORD = "Passw0rd!"
+TEST_CONFIG = {
+    "APP_ENV": "testing",
+    "SECRET_KEY": "test-secret-key",
+    "WTF_CSRF_ENABLED": False,
+    "RATELIMIT_ENABLED": False,
+    "PUBLIC_BASE_URL": "http://testserver",
+    "SERVER_NAME": None,
+}
 
 
 class IsolatedClient(FlaskClient):
@@ -46,6 +60,8 @@ def _database_url(tmp_path_factory):
     return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.db")
 
 
+# ------------------------------------------------------------------ reading rows and pages
+
 @contextlib.contextmanager
 def count_statements():
     """``with count_statements() as seen:`` collects the SQL statements run inside (not
@@ -63,18 +79,39 @@ def count_statements():
         sa.event.remove(db.engine, "before_cursor_execute", count)
 
 
+def count(model, *where):
+    """How many rows of ``model`` match ``where``, as committed now."""
+    db.session.expire_all()
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model).where(*where))
+
+
+def audit_entries(action):
+    """The audit log rows of ``action``, oldest first."""
+    return db.session.scalars(
+        sa.select(AuditLog).filter_by(action=action).order_by(AuditLog.id)).all()
+
+
+def body_text(response):
+    """A response's body as text."""
+    return response.get_data(as_text=True)
+
+
+def visible_text(html):
+    """The page's words, tags dropped and whitespace squeezed, for "does it say ..." checks."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def member_by_phone(phone):
+    db.session.expire_all()
+    return db.session.scalar(sa.select(Member).filter_by(phone=phone))
+
+
+# ------------------------------------------------------------------ app and isolation
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     url = _database_url(tmp_path_factory)
-    app = create_app({
-        "APP_ENV": "testing",
-        "SECRET_KEY": "test-secret-key",
-        "SQLALCHEMY_DATABASE_URI": url,
-        "WTF_CSRF_ENABLED": False,
-        "RATELIMIT_ENABLED": False,
-        "PUBLIC_BASE_URL": "http://testserver",
-        "SERVER_NAME": None,
-    })
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
     app.test_client_class = IsolatedClient
     with app.app_context():
         if url.startswith("postgresql"):
@@ -86,16 +123,38 @@ def app(tmp_path_factory):
         db.engine.dispose()
 
 
-def _empty_all_tables():
-    tables = [t for t in db.metadata.sorted_tables]
-    if db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{t.name}"' for t in tables)
-        with db.engine.begin() as conn:
-            conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    else:
-        with db.engine.begin() as conn:
-            for table in reversed(tables):
+@pytest.fixture
+def strict_app(app):
+    """A second app on the same database, with CSRF protection and rate limits switched
+    on (3 logins per minute)."""
+    enabled = limiter.enabled
+    yield create_app({
+        **TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+        "WTF_CSRF_ENABLED": True, "RATELIMIT_ENABLED": True, "LOGIN_RATE_LIMIT": "3 per minute",
+    })
+    # The one Limiter object serves every app, and init_app switched it on for all of them.
+    limiter.enabled = enabled
+
+
+def _empty_tables():
+    """Delete the rows of every table that has any, children first, in one transaction;
+    on PostgreSQL also restart the id sequences, as TRUNCATE ... RESTART IDENTITY did.
+
+    Asking the database which tables have rows also sees what a live server or another
+    process wrote. TRUNCATE of every table cost about 0.3 s per test on PostgreSQL; the
+    DELETE of the few rows a test leaves costs milliseconds on both databases."""
+    tables = db.metadata.sorted_tables
+    with db.engine.begin() as conn:
+        written = conn.execute(sa.select(*(
+            sa.exists(sa.select(sa.literal(1)).select_from(table)).label(f"t{n}")
+            for n, table in enumerate(tables)))).one()
+        for table, has_rows in reversed(list(zip(tables, written, strict=True))):
+            if has_rows:
                 conn.execute(table.delete())
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.text("SELECT " + ", ".join(
+                f"setval(pg_get_serial_sequence('{table.name}', '{table.autoincrement_column.name}'),"
+                " 1, false)" for table in tables if table.autoincrement_column is not None)))
 
 
 @pytest.fixture(autouse=True)
@@ -103,12 +162,72 @@ def app_context(app):
     with app.app_context():
         yield
         db.session.remove()
-        _empty_all_tables()
+        _empty_tables()
+
+
+# ------------------------------------------------------------------ factories and people
+
+@pytest.fixture(scope="session", autouse=True)
+def test_password_hash():
+    """scrypt of TEST_PASSWORD, made once per run and given to every factory member.
+
+    Checking a password against that one hash is remembered as well: its answer for a
+    given password cannot change, and computing it again for each login cost a large part
+    of a second. Every other hash (a password a test sets through the app or with
+    ``factory.member(password=...)``, the unknown-phone dummy) is checked by scrypt."""
+    password_hash = passwords.hash_password(TEST_PASSWORD)
+    real_check = passwords.check_password_hash
+    answers = {}
+
+    def check(pwhash, password):
+        if pwhash != password_hash:
+            return real_check(pwhash, password)
+        if password not in answers:
+            answers[password] = real_check(pwhash, password)
+        return answers[password]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(passwords, "check_password_hash", check)
+        yield password_hash
 
 
 @pytest.fixture
-def factory(app):
-    return Factory(password=TEST_PASSWORD)
+def factory(app, test_password_hash):
+    return Factory(password=TEST_PASSWORD, password_hash=test_password_hash)
+
+
+@pytest.fixture
+def org(request, factory):
+    """The test organisation its module asks for with ``pytestmark = pytest.mark.org(name)``
+    (one of tests/factories.py ORGS), ``two_branches`` when it asks for none."""
+    marker = request.node.get_closest_marker("org")
+    return ORGS[marker.args[0] if marker else "two_branches"](factory)
+
+
+@pytest.fixture
+def scene(org, factory):
+    """``org`` (two_branches) with a published event whose check-in is open now (``event``,
+    its ``session``) and two people with tickets: 王秀英 of 第一党支部 (``alice``,
+    ``alice_reg``, ``alice_code``) and 李建国 of 第二党支部 (``bob``, ``bob_reg``, ``bob_code``)."""
+    org.event = open_event(org.organizer)
+    org.session = org.event.sessions[0]
+    org.alice, org.alice_reg, org.alice_code = attendee(factory, org.organizer, org.event, "王秀英", org.one)
+    org.bob, org.bob_reg, org.bob_code = attendee(factory, org.organizer, org.event, "李建国", org.two)
+    return org
+
+
+# ------------------------------------------------------------------ clients
+
+def _log_in_client(client, member, password=TEST_PASSWORD):
+    response = client.post("/login", data={"phone": member.phone, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client
+
+
+def client_for(app, member):
+    """A new test client of ``app``, logged in as ``member`` (None: not logged in)."""
+    client = app.test_client()
+    return client if member is None else _log_in_client(client, member)
 
 
 @pytest.fixture
@@ -120,12 +239,19 @@ def client(app):
 def login(client):
     """Log ``client`` in as ``member`` (whose password is TEST_PASSWORD)."""
 
-    def do_login(member, password=TEST_PASSWORD):
-        response = client.post("/login", data={"phone": member.phone, "password": password})
-        assert response.status_code == 302, response.get_data(as_text=True)
-        return client
+    return partial(_log_in_client, client)
 
-    return do_login
+
+@pytest.fixture
+def as_user(app):
+    """A logged-in test client for ``member`` (one client per member)."""
+    return lambda member: client_for(app, member)
+
+
+@pytest.fixture
+def admin_client(org, login):
+    """``client`` logged in as the organisation's admin."""
+    return login(org.admin)
 
 
 @pytest.fixture(scope="session")
@@ -146,6 +272,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
 ]
 SCREENSHOTS = os.path.join(os.path.dirname(os.path.dirname(__file__)), "test-output", "screenshots")
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True,
+         "has_touch": True, "locale": "zh-CN"}
 
 
 @pytest.fixture(scope="session")
@@ -163,15 +291,9 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def phone(browser, live_server):
-    """A page in a phone-sized (390x844) touch browser, with ``phone.goto('/path')``
-    relative to the live server and ``phone.shot(name)`` saving a screenshot."""
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
-        has_touch=True, locale="zh-CN", base_url=live_server,
-    )
-    context.set_default_timeout(10_000)
+def _new_page(context, timeout):
+    """A page of ``context`` with ``page.shot(name)`` saving a full-page screenshot."""
+    context.set_default_timeout(timeout)
     page = context.new_page()
 
     def shot(name):
@@ -179,8 +301,59 @@ def phone(browser, live_server):
         page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"), full_page=True)
 
     page.shot = shot
+    return page
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    """A page in a phone-sized (390x844) touch browser, with ``phone.goto('/path')``
+    relative to the live server and ``phone.shot(name)`` saving a screenshot."""
+    context = browser.new_context(**PHONE, base_url=live_server)
+    yield _new_page(context, timeout=10_000)
+    context.close()
+
+
+@pytest.fixture
+def desktop(browser, live_server):
+    """A 1280x720 page (an office PC, a projector), like ``phone`` otherwise."""
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="zh-CN",
+                                  base_url=live_server)
+    yield _new_page(context, timeout=15_000)
+    context.close()
+
+
+@pytest.fixture
+def camera_phone(browser, live_server, tmp_path):
+    """A phone-sized page in a Chromium of its own whose camera films ``tmp_path/camera.y4m``
+    (write it before the first goto; ``page.video_file``). Shares only the Playwright
+    driver with ``browser``; the page's console lines are kept on ``page.console_lines``."""
+    video = tmp_path / "camera.y4m"
+    video.write_bytes(b"")
+    chromium = browser.browser_type.launch(executable_path=CHROMIUM, args=[
+        *CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+        f"--use-file-for-fake-video-capture={video}",
+    ])
+    context = chromium.new_context(**PHONE, base_url=live_server, permissions=["camera"])
+    page = _new_page(context, timeout=15_000)
+    page.video_file = video
+    page.console_lines = []
+    page.on("console", lambda message: page.console_lines.append(message.text))
     yield page
     context.close()
+    chromium.close()
+
+
+def log_in(page, member, password=TEST_PASSWORD):
+    """Fill the login form the browser ``page`` shows and wait to leave it."""
+    page.get_by_label("手机号").fill(member.phone)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(lambda url: "/login" not in url)
+
+
+def fits(page, width):
+    """Nothing on the page is wider than ``width`` (no sideways scrolling)."""
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 
 @pytest.fixture

@@ -1,19 +1,31 @@
-"""Events with sessions and items for tests, made through events.service like production.
+"""Events with sessions and items, and registrations for them, made through the services
+like production.
 
-    from tests.event_factories import make_event, make_contest, session_rows
+    from tests.event_factories import make_event, make_contest, make_lessons, session_rows
 
     event = make_event(organizer)                       # a draft training class, one session
     event = make_event(organizer, sessions=2, publish=True, capacity=30)
     event = make_contest(organizer, items=[{"name": "拔河", "is_team": True}], item_limit=1)
     event = make_event(factory)                         # makes a committee and an organizer too
+    event = make_lessons(organizer, sessions=2)         # published, 3-hour 第1课, 第2课, a week away
+    event = make_training(organizer, checkout=True)     # make_lessons on the check-in tests' clock
 
-Times default to whole hours two weeks from now, so registration is open without
-freezing the clock; pass ``start=`` for a fixed date.
+Times default to two weeks from now on the hour (make_lessons: a week from now), so
+registration is open without freezing the clock; pass ``start=`` for a fixed date.
 """
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
+from functools import partial
 
+from app.checkin import service as checkin
 from app.events import service as events
+from app.registration import leave_requests, signup
 from app.timeutil import utcnow
+
+# The check-in tests' frozen clock: a session at 09:00 in Asia/Shanghai.
+START = datetime(2026, 12, 1, 1, 0, tzinfo=timezone.utc)
+BEFORE = START - timedelta(days=7)  # when people register
+ON_TIME = START - timedelta(minutes=5)
+PERIOD = 15  # SELF_CHECKIN_PERIOD (the default)
 
 
 def default_start():
@@ -21,17 +33,26 @@ def default_start():
     return (utcnow() + timedelta(days=14)).replace(minute=0, second=0, microsecond=0)
 
 
-def session_rows(count=1, start=None, hours=2, every=timedelta(days=1), **overrides):
-    """``count`` session dicts for the service, ``every`` apart, ``hours`` long each."""
+def soon(days=7, hours=0):
+    """``days`` and ``hours`` from now, to the minute (UTC)."""
+    return utcnow().replace(second=0, microsecond=0) + timedelta(days=days, hours=hours)
+
+
+def session_rows(count=1, start=None, hours=2, every=timedelta(days=1), lesson="第{n}场",
+                 room="", checkout=False, **overrides):
+    """``count`` session dicts for the service, ``every`` apart, ``hours`` long each, titled
+    ``lesson`` and held in ``room`` (``{n}`` is the session's number); ``checkout`` is one
+    flag for every session or a list, one per session."""
     start = start or default_start()
+    flags = checkout if isinstance(checkout, list) else [checkout] * count
     return [{
-        "title": f"第{n + 1}场",
+        "title": lesson.format(n=n + 1),
         "starts_at": start + n * every,
         "ends_at": start + n * every + timedelta(hours=hours),
-        "place": "",
+        "place": room.format(n=n + 1),
         "credit_hours": float(hours),
         "grace_minutes": 10,
-        "checkout_required": False,
+        "checkout_required": flags[n],
         **overrides,
     } for n in range(count)]
 
@@ -64,13 +85,22 @@ def _actor(factory_or_actor):
 
 
 def make_event(factory_or_actor, *, sessions=1, items=(), spec=None, publish=False,
-               start=None, hours=2, branch=None, **fields):
+               start=None, hours=2, lesson="第{n}场", room="", checkout=False, grace=10,
+               branch=None, walk_in=False, waitlist=True, approval=False, opens=None,
+               closes=None, **fields):
     """A draft event (``publish=True``: published) with ``sessions`` sessions (a number or
-    a list of session dicts) and ``items``; other keyword arguments are event fields."""
+    a list of session dicts, see session_rows for ``lesson``, ``room`` and ``checkout``)
+    and ``items``. Other keyword arguments are event fields; ``waitlist``, ``approval``,
+    ``opens``, ``closes`` and ``walk_in`` are short for the fields they name."""
     actor = _actor(factory_or_actor)
-    rows = sessions if isinstance(sessions, list) else session_rows(sessions, start=start,
-                                                                    hours=hours)
-    data = event_data(branch.id if branch is not None else actor.branch_id, **fields)
+    rows = sessions if isinstance(sessions, list) else session_rows(
+        sessions, start=start, hours=hours, lesson=lesson, room=room, checkout=checkout,
+        grace_minutes=grace)
+    short = {"waitlist_enabled": waitlist, "approval_required": approval,
+             "registration_opens_at": opens, "registration_closes_at": closes}
+    if walk_in:
+        short["allow_walk_in"] = True
+    data = event_data(branch.id if branch is not None else actor.branch_id, **{**short, **fields})
     event = events.create_event(actor, data, rows, list(items), spec)
     if publish:
         events.publish_event(actor, event)
@@ -89,3 +119,47 @@ def make_contest(factory_or_actor, *, items=None, kind="sports", **fields):
             {"name": "拔河", "is_team": True, "team_min": 8, "team_max": 10, "branch_quota": 10}]
     fields.setdefault("title", "测试运动会")
     return make_event(factory_or_actor, kind=kind, items=items, **fields)
+
+
+def make_lessons(actor, *, start=None, publish=True, **fields):
+    """A published 测试活动 of 3-hour lessons (第1课, 第2课 ...) a day apart, starting
+    ``start`` (default a week from now): the event of the registration tests."""
+    fields.setdefault("title", "测试活动")
+    fields.setdefault("summary", "学习贯彻党的二十届四中全会精神")
+    fields.setdefault("description", "第一行\n第二行")
+    fields.setdefault("hours", 3)
+    fields.setdefault("lesson", "第{n}课")
+    return make_event(actor, start=start or soon(), publish=publish, **fields)
+
+
+# The check-in tests' event: 党务知识培训班 at START, lessons in 1号会议室, 2号会议室 ...
+make_training = partial(make_lessons, title="党务知识培训班", start=START, room="{n}号会议室")
+
+
+def open_event(organizer, minutes_to_start=30, title="专题党课", **fields):
+    """A published event with one 2-hour session starting ``minutes_to_start`` from now
+    (check-in opens before it, so scans are accepted on the real clock)."""
+    start = (utcnow() + timedelta(minutes=minutes_to_start)).replace(microsecond=0)
+    return make_event(organizer, sessions=session_rows(1, start=start), publish=True, title=title,
+                      **fields)
+
+
+# ------------------------------------------------------------------ registrations
+
+def join(member, event, now=BEFORE):
+    """``member`` registers for ``event`` themselves (by default a week before START)."""
+    return signup.register(member, event.id, now=now)
+
+
+def approved_leave(organizer, registration, session=None):
+    """Leave for one session (or all, ``session=None``), asked and approved before START."""
+    leave = leave_requests.request_leave(organizer, registration.id,
+                                        session.id if session else None, "出差", now=BEFORE)
+    return leave_requests.decide_leave(organizer, leave.id, True, now=BEFORE)
+
+
+def attendee(factory, organizer, event, name, branch, **fields):
+    """A member registered (by the organizer) and confirmed: (member, registration, ticket code)."""
+    member = factory.member(name=name, branch=branch, **fields)
+    reg = signup.register(organizer, event.id, member_id=member.id)
+    return member, reg, checkin.ticket_for(reg).code

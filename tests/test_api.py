@@ -13,7 +13,6 @@ import pytest
 import sqlalchemy as sa
 import time_machine
 
-from app import create_app
 from app.audit.models import AuditLog
 from app.checkin import attendance
 from app.checkin import service as checkin
@@ -21,54 +20,18 @@ from app.checkin.models import Checkin, Ticket
 from app.errors import message_for
 from app.events import service as events
 from app.extensions import db
-from app.registration import decide, invitations, leave_requests, signup
+from app.registration import decide, invitations, leave_requests
 from app.registration.models import Registration
 from app.timeutil import utcnow
 
-from .event_factories import make_event, session_rows
+from .event_factories import attendee, open_event
 from .http_client import Browser, gunicorn
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
 # ------------------------------------------------------------------ set-up
-
-class Scene:
-    """An organisation, a published event whose check-in is open now, and people with tickets."""
-
-
-@pytest.fixture
-def org(factory):
-    scene = Scene()
-    scene.committee = factory.branch(name="机关党委", kind="committee")
-    scene.one = factory.branch(name="第一党支部", parent=scene.committee)
-    scene.two = factory.branch(name="第二党支部", parent=scene.committee)
-    scene.organizer = factory.member(name="组织者", branch=scene.committee, role="organizer")
-    return scene
-
-
-def open_event(organizer, minutes_to_start=30, title="专题党课", **fields):
-    """A published event with one 2-hour session starting ``minutes_to_start`` from now."""
-    start = (utcnow() + timedelta(minutes=minutes_to_start)).replace(microsecond=0)
-    return make_event(organizer, sessions=session_rows(1, start=start), publish=True, title=title,
-                      **fields)
-
-
-def attendee(factory, organizer, event, name, branch, **fields):
-    """A member registered (by the organizer) and confirmed, with their ticket code."""
-    member = factory.member(name=name, branch=branch, **fields)
-    reg = signup.register(organizer, event.id, member_id=member.id)
-    return member, reg, checkin.ticket_for(reg).code
-
-
-@pytest.fixture
-def scene(org, factory):
-    org.event = open_event(org.organizer)
-    org.session = org.event.sessions[0]
-    org.alice, org.alice_reg, org.alice_code = attendee(factory, org.organizer, org.event, "王秀英", org.one)
-    org.bob, org.bob_reg, org.bob_code = attendee(factory, org.organizer, org.event, "李建国", org.two)
-    return org
-
+# org and scene (an event open for check-in now, with two ticket holders): tests/conftest.py
 
 def scans_url(session_id):
     return f"/api/v1/sessions/{session_id}/scans"
@@ -319,16 +282,6 @@ def test_secretaries_scan_only_events_of_their_subtree(scene, factory, login, cl
     client.post("/logout")
     login(stranger)
     assert scan(client, branch_event.sessions[0].id, code).status_code == 403
-
-
-@pytest.fixture
-def strict_app(app):
-    """A second app on the same database, with CSRF protection switched on."""
-    return create_app({
-        "APP_ENV": "testing", "SECRET_KEY": "test-secret-key",
-        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-        "WTF_CSRF_ENABLED": True, "RATELIMIT_ENABLED": False, "PUBLIC_BASE_URL": "http://testserver",
-    })
 
 
 def page_csrf(client, path):

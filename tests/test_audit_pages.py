@@ -8,11 +8,10 @@ from app.audit.service import record
 from app.extensions import db
 from app.org.models import Branch, ImportBatch, Member
 
+from .conftest import body_text as page
 from .conftest import count_statements
 
-
-def page(response):
-    return response.get_data(as_text=True)
+pytestmark = pytest.mark.org("admin_branch")
 
 
 def rows(html):
@@ -28,19 +27,6 @@ def words(html):
 
 def labels(html):
     return re.findall(r'<span class="title">([^<]+)</span>', html)
-
-
-@pytest.fixture
-def org(factory):
-    top = factory.branch("机关党委", kind="committee")
-    first = factory.branch("第一党支部", parent=top)
-    admin = factory.member("管理员", branch=top, role="admin")
-    return {"top": top, "first": first, "admin": admin}
-
-
-@pytest.fixture
-def admin_client(org, login):
-    return login(org["admin"])
 
 
 def test_audit_page_lists_staff_actions_in_chinese(admin_client, org):
@@ -178,7 +164,7 @@ def test_event_and_registration_entries_read_in_chinese(admin_client, org, facto
 
     from app.registration import event_changes, signup
 
-    from .test_registration_service import make_event
+    from .event_factories import make_lessons as make_event
 
     event = make_event(org["admin"], capacity=80)
     member = factory.member("李红", branch=org["first"])

@@ -1,7 +1,7 @@
 """Absurd numbers in URLs, query strings and forms get a plain answer, never a 500."""
 import pytest
 
-from .test_registration_service import make_event
+from .event_factories import make_lessons as make_event
 
 HUGE = "99999999999999999999999"
 

@@ -1,6 +1,7 @@
 """An organizer publishes events on a phone: a training class with two sessions,
 and the form of a sports meet with its items."""
 import re
+from functools import partial
 
 import pytest
 from playwright.sync_api import expect
@@ -8,19 +9,19 @@ from playwright.sync_api import expect
 from app.events.models import Event
 from app.extensions import db
 
+from .conftest import fits
+from .conftest import log_in as log_in_on
+
 pytestmark = pytest.mark.browser
 
 
 def log_in(phone, member, password):
     phone.goto("/login")
-    phone.get_by_label("手机号").fill(member.phone)
-    phone.get_by_label("密码").fill(password)
-    phone.get_by_role("button", name="登录").tap()
+    log_in_on(phone, member, password)
     expect(phone.get_by_role("heading", name=f"{member.name}，您好")).to_be_visible()
 
 
-def fits_the_phone(phone):
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+fits_the_phone = partial(fits, width=390)
 
 
 def test_organizer_publishes_a_training_class_with_two_sessions(phone, factory, fresh):

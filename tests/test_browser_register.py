@@ -10,29 +10,11 @@ from app.extensions import db
 from app.registration import decide, queries, signup
 from app.registration.models import Registration
 
-from .conftest import SCREENSHOTS, TEST_PASSWORD
-from .test_registration_views import make_event, soon
+from .conftest import SCREENSHOTS, fits, log_in
+from .event_factories import make_lessons as make_event
+from .event_factories import soon
 
-pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def org(factory):
-    committee = factory.branch(name="机关党委", kind="committee")
-    branch = factory.branch(name="办公室党支部", parent=committee)
-    organizer = factory.member(name="组织者", branch=committee, role="organizer")
-    return committee, branch, organizer
-
-
-def log_in(phone, member):
-    phone.get_by_label("手机号").fill(member.phone)
-    phone.get_by_label("密码").fill(TEST_PASSWORD)
-    phone.get_by_role("button", name="登录").tap()
-    phone.wait_for_url(lambda url: "/login" not in url)
-
-
-def fits(page, width):
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
+pytestmark = [pytest.mark.browser, pytest.mark.org("office")]
 
 
 def test_shared_link_login_register_and_cancel(phone, factory, org, fresh):

@@ -1,14 +1,15 @@
 """An admin imports a roster on a phone: a file with a bad row is refused row by row,
 then the corrected file is imported and the new members' initial passwords are shown."""
-import io
 import re
+from functools import partial
 
 import pytest
-from openpyxl import Workbook
 from playwright.sync_api import expect
 
 from app.extensions import db
 from app.org.models import Member
+
+from .factories import xlsx_file
 
 pytestmark = pytest.mark.browser
 
@@ -16,15 +17,7 @@ HEADER = ["姓名", "性别", "出生年月", "手机号码", "所在支部", "�
           "发展阶段", "角色"]
 
 
-def roster(rows):
-    book = Workbook()
-    sheet = book.active
-    sheet.append(HEADER)
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+roster = partial(xlsx_file, header=HEADER)
 
 
 def test_admin_imports_a_roster_with_an_error_row_then_a_clean_one(phone, factory, fresh, tmp_path):

@@ -1,8 +1,6 @@
 """The scanner on a phone: Chromium's fake camera shows a ticket QR, the page decodes it
 and checks the member in; then the network drops, a typed code waits in the local queue
 (待上传 1) and goes up by itself when the network returns."""
-import contextlib
-import os
 import re
 
 import pytest
@@ -14,8 +12,7 @@ from app.checkin import service as checkin
 from app.checkin.models import Checkin, ScannerLink
 from app.extensions import db
 
-from .conftest import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS
-from .test_api import attendee, open_event
+from .event_factories import attendee, open_event
 
 pytestmark = pytest.mark.browser
 
@@ -40,44 +37,6 @@ def write_y4m(path, text):
         out.write(frame.tobytes())  # Y
         out.write(chroma)  # U
         out.write(chroma)  # V
-
-
-@contextlib.contextmanager
-def phone_with_camera(browser, base_url, video):
-    """A phone-sized page in a Chromium of its own whose camera films ``video`` (a .y4m file
-    that exists before the first goto). Shares only the Playwright driver with ``browser``."""
-    chromium = browser.browser_type.launch(executable_path=CHROMIUM, args=[
-        *CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-        f"--use-file-for-fake-video-capture={video}",
-    ])
-    context = chromium.new_context(
-        viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
-        has_touch=True, locale="zh-CN", base_url=base_url, permissions=["camera"])
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.video_file = video
-    page.console_lines = []
-    page.on("console", lambda message: page.console_lines.append(message.text))
-
-    def shot(name):
-        os.makedirs(SCREENSHOTS, exist_ok=True)
-        page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"), full_page=True)
-
-    page.shot = shot
-    try:
-        yield page
-    finally:
-        context.close()
-        chromium.close()
-
-
-@pytest.fixture
-def camera_phone(browser, live_server, tmp_path):
-    """A phone whose camera films ``tmp_path/camera.y4m`` (write it before the first goto)."""
-    video = tmp_path / "camera.y4m"
-    video.write_bytes(b"")
-    with phone_with_camera(browser, live_server, video) as page:
-        yield page
 
 
 def test_camera_scan_then_offline_queue_drains(camera_phone, factory, fresh):

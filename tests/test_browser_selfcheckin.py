@@ -15,8 +15,9 @@ from app.checkin.models import Checkin
 from app.extensions import db
 from app.timeutil import utcnow
 
-from .conftest import SCREENSHOTS, TEST_PASSWORD
-from .test_checkin_service import approved_leave, join, make_event, org  # noqa: F401
+from .conftest import SCREENSHOTS, fits, log_in
+from .event_factories import approved_leave, join
+from .event_factories import make_training as make_event
 
 pytestmark = pytest.mark.browser
 
@@ -28,17 +29,6 @@ def live_event(org, factory):
     event = make_event(org.organizer, start=start, hours=3, branch=org.one,
                        title="学习贯彻党的二十届四中全会精神专题培训班")
     return event
-
-
-def log_in(page, member, password=TEST_PASSWORD):
-    page.get_by_label("手机号").fill(member.phone)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(lambda url: "/login" not in url)
-
-
-def fits(page, width):
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 
 def test_member_scans_logged_out_logs_in_and_is_checked_in(phone, live_event, org, factory,
@@ -149,16 +139,6 @@ def test_staff_checks_a_ticket_in_with_one_tap(phone, live_event, org, factory, 
     fresh()
     assert db.session.query(Checkin).filter_by(result="ok").count() == 1
     assert db.session.query(Checkin).count() == 1
-
-
-@pytest.fixture
-def desktop(browser, live_server):
-    context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="zh-CN",
-                                  base_url=live_server)
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def test_organizer_screen_rotates_the_qr(desktop, live_event, org, app):

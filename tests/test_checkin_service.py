@@ -1,12 +1,9 @@
 """Check-in rules (app/checkin/service.py): perform_checkin's codes in their order, windows
 and lateness on a frozen clock, nonces, one row per scan, exits, rotating slot codes and
 self check-in, hours, session summaries by DESIGN §3, walk-ins, tickets and ticket codes.
-
-The helpers at the top (org, make_event, join, approved_leave ...) are used by the
-on-site page tests too.
 """
 import os
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta, timezone
 from types import SimpleNamespace
 
 import pytest
@@ -24,51 +21,12 @@ from app.extensions import db
 from app.registration import decide, leave_requests, signup
 from app.registration.models import Registration
 
-START = datetime(2026, 12, 1, 1, 0, tzinfo=timezone.utc)  # 09:00 in Asia/Shanghai
-BEFORE = START - timedelta(days=7)  # when people register
-ON_TIME = START - timedelta(minutes=5)
-PERIOD = 15  # SELF_CHECKIN_PERIOD (the default)
-
+from .event_factories import BEFORE, ON_TIME, PERIOD, START, approved_leave, join
+from .event_factories import make_training as make_event
 
 # ------------------------------------------------------------------ helpers
-
-@pytest.fixture
-def org(factory):
-    committee = factory.branch(name="机关党委", kind="committee")
-    one = factory.branch(name="第一党支部", parent=committee)
-    two = factory.branch(name="第二党支部", parent=committee)
-    organizer = factory.member(name="组织者", branch=committee, role="organizer")
-    return SimpleNamespace(committee=committee, one=one, two=two, organizer=organizer)
-
-
-def make_event(actor, *, sessions=1, checkout=False, walk_in=False, grace=10, hours=3,
-               start=START, publish=True, branch=None, title="党务知识培训班", **fields):
-    """A training event with ``sessions`` sessions a day apart. ``checkout`` is a bool for
-    every session or a list, one per session."""
-    flags = checkout if isinstance(checkout, list) else [checkout] * sessions
-    data = {"title": title, "kind": "training",
-            "organizer_branch_id": (branch or actor.branch).id, **fields}
-    rows = [{"title": f"第{n + 1}课", "starts_at": start + timedelta(days=n),
-             "ends_at": start + timedelta(days=n, hours=hours), "credit_hours": hours,
-             "grace_minutes": grace, "checkout_required": flags[n], "place": f"{n + 1}号会议室"}
-            for n in range(sessions)]
-    event = events.create_event(actor, data, rows)
-    if walk_in:
-        event.allow_walk_in = True
-        db.session.commit()
-    if publish:
-        events.publish_event(actor, event)
-    return event
-
-
-def join(member, event, now=BEFORE):
-    return signup.register(member, event.id, now=now)
-
-
-def approved_leave(organizer, registration, session=None):
-    leave = leave_requests.request_leave(organizer, registration.id,
-                                         session.id if session else None, "出差", now=BEFORE)
-    return leave_requests.decide_leave(organizer, leave.id, True, now=BEFORE)
+# org (two branches, an organizer), make_event (make_training: 3-hour lessons on a frozen
+# clock), join and approved_leave come from tests/conftest.py and tests/event_factories.py.
 
 
 def scan(session, code=None, **kwargs):

@@ -14,29 +14,13 @@ from app.extensions import db
 from app.registration import decide, signup
 from app.registration.models import Registration
 
+from .conftest import body_text as page
 from .conftest import count_statements
 from .event_factories import make_contest, make_event
 
+pytestmark = pytest.mark.org("finance_staff")
+
 START = datetime(2030, 5, 10, 1, 0, tzinfo=timezone.utc)  # 09:00 in Asia/Shanghai
-
-
-@pytest.fixture
-def org(factory):
-    committee = factory.branch(name="机关党委", kind="committee")
-    general = factory.branch(name="财务党总支", kind="general_branch", parent=committee)
-    one = factory.branch(name="预算党支部", parent=general)
-    two = factory.branch(name="办公室党支部", parent=committee)
-    people = {
-        "organizer": factory.member(name="组织者", branch=committee, role="organizer"),
-        "admin": factory.member(name="管理员", branch=committee, role="admin"),
-        "secretary": factory.member(name="总支书记", branch=general, role="secretary"),
-        "member": factory.member(name="党员甲", branch=one),
-    }
-    return {"committee": committee, "general": general, "one": one, "two": two, **people}
-
-
-def page(response):
-    return response.get_data(as_text=True)
 
 
 def error_at(html, field_id):

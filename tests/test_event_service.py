@@ -14,19 +14,12 @@ from app.org.models import Member
 from app.registration import event_changes, rights
 from app.registration.models import Registration
 
+from .conftest import audit_entries as audit
 from .event_factories import event_data, item_rows, make_contest, make_event, session_rows
 
+pytestmark = pytest.mark.org("finance")
+
 START = datetime(2030, 5, 10, 1, 0, tzinfo=timezone.utc)  # 09:00 in Asia/Shanghai
-
-
-@pytest.fixture
-def org(factory):
-    committee = factory.branch(name="机关党委", kind="committee")
-    general = factory.branch(name="财务党总支", kind="general_branch", parent=committee)
-    one = factory.branch(name="预算党支部", parent=general)
-    two = factory.branch(name="办公室党支部", parent=committee)
-    organizer = factory.member(name="组织者", branch=committee, role="organizer")
-    return committee, general, one, two, organizer
 
 
 def refused(callable_, *args, **kwargs):
@@ -41,10 +34,6 @@ def nothing_written():
             db.session.query(EventItem).count(),
             db.session.query(AuditLog).filter(AuditLog.action.startswith("event.")).count()) \
         == (0, 0, 0, 0)
-
-
-def audit(action):
-    return db.session.scalars(db.select(AuditLog).filter_by(action=action)).all()
 
 
 # ------------------------------------------------------------------ create

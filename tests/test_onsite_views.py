@@ -15,9 +15,10 @@ from app.checkin.models import Checkin
 from app.extensions import db
 from app.registration.models import Registration
 
-from .conftest import TEST_PASSWORD
-from .test_checkin_service import ON_TIME, PERIOD, START, approved_leave, join, make_event, org  # noqa: F401
-from .test_tickets import client_for, text
+from .conftest import TEST_PASSWORD, client_for
+from .conftest import body_text as text
+from .event_factories import ON_TIME, PERIOD, START, approved_leave, join
+from .event_factories import make_training as make_event
 
 
 @pytest.fixture

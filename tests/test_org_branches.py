@@ -1,33 +1,13 @@
 """The branch tree pages (/admin/branches): what an admin sees and what changes in the database."""
 import pytest
 
-from app.audit.models import AuditLog
 from app.extensions import db
 from app.org.models import Branch
 
+from .conftest import audit_entries as audit_actions
+from .conftest import body_text as page
 
-def audit_actions(action):
-    return db.session.scalars(db.select(AuditLog).filter_by(action=action)).all()
-
-
-@pytest.fixture
-def org(factory):
-    """机关党委 > 第一党总支 > 第一党支部, and 第二党支部 directly under the committee."""
-    top = factory.branch("机关党委", kind="committee")
-    general = factory.branch("第一党总支", kind="general_branch", parent=top)
-    first = factory.branch("第一党支部", parent=general)
-    second = factory.branch("第二党支部", parent=top)
-    admin = factory.member("管理员", branch=top, role="admin")
-    return {"top": top, "general": general, "first": first, "second": second, "admin": admin}
-
-
-@pytest.fixture
-def admin_client(org, login):
-    return login(org["admin"])
-
-
-def page(response):
-    return response.get_data(as_text=True)
+pytestmark = pytest.mark.org("admin_tree")
 
 
 def test_tree_shows_kinds_counts_and_inactive_branches(admin_client, org, factory):

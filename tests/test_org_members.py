@@ -4,19 +4,15 @@ from datetime import date
 
 import pytest
 
-from app.audit.models import AuditLog
 from app.errors import DomainError
 from app.extensions import db
 from app.org import service
 from app.org.models import Member
 
+from .conftest import audit_entries as audit_actions
+from .conftest import body_text as page
 
-def page(response):
-    return response.get_data(as_text=True)
-
-
-def audit_actions(action):
-    return db.session.scalars(db.select(AuditLog).filter_by(action=action)).all()
+pytestmark = pytest.mark.org("admin_tree")
 
 
 def listed_names(html):
@@ -27,22 +23,6 @@ def shown_password(html):
     match = re.search(r'<p class="password-box"[^>]*>([a-z0-9]+)</p>', html)
     assert match, html
     return match.group(1)
-
-
-@pytest.fixture
-def org(factory):
-    """机关党委 > 第一党总支 > 第一党支部; 机关党委 > 第二党支部; one admin at the top."""
-    top = factory.branch("机关党委", kind="committee")
-    general = factory.branch("第一党总支", kind="general_branch", parent=top)
-    first = factory.branch("第一党支部", parent=general)
-    second = factory.branch("第二党支部", parent=top)
-    admin = factory.member("管理员", branch=top, role="admin", phone="13900000000")
-    return {"top": top, "general": general, "first": first, "second": second, "admin": admin}
-
-
-@pytest.fixture
-def admin_client(org, login):
-    return login(org["admin"])
 
 
 def member_form(branch, **overrides):

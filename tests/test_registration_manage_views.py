@@ -1,74 +1,23 @@
 """Staff registration pages: registrant list, row actions, proxy registration,
 leave approval, teams and the landing page, with role and branch scope."""
 import re
-from datetime import timedelta
+from functools import partial
 
 import pytest
 import sqlalchemy as sa
 
 from app.audit.models import AuditLog
-from app.events import service as events
 from app.extensions import db
 from app.registration import leave_requests, queries, signup, team_entries
 from app.registration.models import Leave, Registration, Team
-from app.timeutil import utcnow
 
-from .conftest import TEST_PASSWORD, count_statements
+from .conftest import body_text as text
+from .conftest import count_statements
+from .event_factories import make_lessons
 
+pytestmark = pytest.mark.org("scopes")
 
-def make_event(actor, *, title="党史学习培训班", kind="training", capacity=None, approval=False,
-               items=(), item_limit=None, spec=None, publish=True, branch=None):
-    """A published event starting in a week, open for registration now."""
-    start = utcnow().replace(microsecond=0) + timedelta(days=7)
-    data = {"title": title, "kind": kind,
-            "organizer_branch_id": (branch or actor.branch).id, "capacity": capacity,
-            "waitlist_enabled": True, "approval_required": approval, "item_limit": item_limit}
-    sessions = [{"title": "第1课", "starts_at": start, "ends_at": start + timedelta(hours=3),
-                 "credit_hours": 3}]
-    event = events.create_event(actor, data, sessions, items, spec)
-    if publish:
-        events.publish_event(actor, event)
-    return event
-
-
-@pytest.fixture
-def org(factory):
-    committee = factory.branch(name="机关党委", kind="committee")
-    one = factory.branch(name="第一党支部", parent=committee)
-    one_sub = factory.branch(name="第一支部第一党小组", parent=one)
-    two = factory.branch(name="第二党支部", parent=committee)
-    people = {
-        "committee": committee, "one": one, "one_sub": one_sub, "two": two,
-        "organizer": factory.member(name="组织员", branch=committee, role="organizer"),
-        "admin": factory.member(name="管理员", branch=committee, role="admin"),
-        "sec_one": factory.member(name="一支书记", branch=one, role="secretary"),
-        "sec_two": factory.member(name="二支书记", branch=two, role="secretary"),
-        "a": factory.member(name="王一", branch=one, position="科长", phone="13812341234"),
-        "b": factory.member(name="李二", branch=one_sub, position="科员"),
-        "c": factory.member(name="赵三", branch=two, position="主任"),
-    }
-
-    class Org(dict):
-        __getattr__ = dict.__getitem__
-
-    return Org(people)
-
-
-@pytest.fixture
-def as_user(app):
-    """A logged-in test client for ``member`` (one client per member)."""
-
-    def make(member):
-        client = app.test_client()
-        response = client.post("/login", data={"phone": member.phone, "password": TEST_PASSWORD})
-        assert response.status_code == 302, response.get_data(as_text=True)
-        return client
-
-    return make
-
-
-def text(response):
-    return response.get_data(as_text=True)
+make_event = partial(make_lessons, title="党史学习培训班")
 
 
 def audit_actions():
@@ -294,7 +243,7 @@ def test_proxy_registration_per_member_results(org, as_user, factory):
     assert (reg.source, reg.registered_by_id) == ("proxy", org.sec_one.id)
     assert queries.active_registration(event.id, org.c.id) is None  # out of scope: nothing
     creates = [r for r in db.session.scalars(sa.select(AuditLog).where(
-        AuditLog.action == "registration.create"))]
+        AuditLog.action == "registration.create").order_by(AuditLog.id))]
     assert [r.details["source"] for r in creates] == ["self", "proxy"]
 
 

@@ -1,5 +1,6 @@
 """Registration rules: places, waitlist, approval, items, eligibility, leave, invitations, teams."""
 from datetime import date, datetime, timedelta, timezone
+from functools import partial
 
 import pytest
 
@@ -11,38 +12,12 @@ from app.org.scope import is_secretary_of
 from app.registration import decide, event_changes, invitations, leave_requests, queries, signup, team_entries
 from app.registration.models import Registration
 
+from .event_factories import make_lessons
+from .factories import people
+
 NOW = datetime(2026, 12, 1, 1, 0, tzinfo=timezone.utc)
 START = NOW + timedelta(days=7)
-
-
-def make_event(actor, *, kind="training", capacity=None, waitlist=True, approval=False,
-               items=(), item_limit=None, spec=None, sessions=1, publish=True,
-               opens=None, closes=None):
-    data = {
-        "title": "测试活动", "kind": kind, "organizer_branch_id": actor.branch_id,
-        "capacity": capacity, "waitlist_enabled": waitlist, "approval_required": approval,
-        "item_limit": item_limit, "registration_opens_at": opens, "registration_closes_at": closes,
-    }
-    rows = [{"title": f"第{n + 1}课", "starts_at": START + timedelta(days=n),
-             "ends_at": START + timedelta(days=n, hours=3), "credit_hours": 3}
-            for n in range(sessions)]
-    event = events.create_event(actor, data, rows, items, spec)
-    if publish:
-        events.publish_event(actor, event)
-    return event
-
-
-@pytest.fixture
-def org(factory):
-    committee = factory.branch(name="机关党委", kind="committee")
-    one = factory.branch(name="第一党支部", parent=committee)
-    two = factory.branch(name="第二党支部", parent=committee)
-    organizer = factory.member(name="组织者", branch=committee, role="organizer")
-    return committee, one, two, organizer
-
-
-def people(factory, branch, count, **fields):
-    return [factory.member(name=f"人员{n}", branch=branch, **fields) for n in range(count)]
+make_event = partial(make_lessons, start=START)  # registration opens and closes around NOW
 
 
 def codes(callable_, *args, **kwargs):

@@ -15,40 +15,9 @@ from app.registration.models import Leave, Registration
 from app.timeutil import utcnow
 
 from .conftest import TEST_PASSWORD, count_statements
-
-
-def soon(days=7, hours=0):
-    return utcnow().replace(second=0, microsecond=0) + timedelta(days=days, hours=hours)
-
-
-def make_event(actor, *, title="测试活动", kind="training", capacity=None, waitlist=True,
-               approval=False, items=(), item_limit=None, spec=None, sessions=1, publish=True,
-               opens=None, closes=None, start=None, place="机关大楼三楼会议室"):
-    """Like make_event in test_registration_service.py, but relative to the real clock
-    (the pages register at the current time)."""
-    start = start or soon()
-    data = {
-        "title": title, "kind": kind, "organizer_branch_id": actor.branch_id, "place": place,
-        "summary": "学习贯彻党的二十届四中全会精神", "description": "第一行\n第二行",
-        "capacity": capacity, "waitlist_enabled": waitlist, "approval_required": approval,
-        "item_limit": item_limit, "registration_opens_at": opens, "registration_closes_at": closes,
-    }
-    rows = [{"title": f"第{n + 1}课", "starts_at": start + timedelta(days=n),
-             "ends_at": start + timedelta(days=n, hours=3), "credit_hours": 3}
-            for n in range(sessions)]
-    event = events.create_event(actor, data, rows, items, spec)
-    if publish:
-        events.publish_event(actor, event)
-    return event
-
-
-@pytest.fixture
-def org(factory):
-    committee = factory.branch(name="机关党委", kind="committee")
-    one = factory.branch(name="第一党支部", parent=committee)
-    two = factory.branch(name="第二党支部", parent=committee)
-    organizer = factory.member(name="组织者", branch=committee, role="organizer")
-    return committee, one, two, organizer
+from .conftest import visible_text as text
+from .event_factories import make_lessons as make_event
+from .event_factories import soon
 
 
 @pytest.fixture
@@ -59,11 +28,6 @@ def member(org, factory):
 def page(response):
     assert response.status_code == 200, response.status_code
     return response.get_data(as_text=True)
-
-
-def text(html):
-    """The page's visible words, tags dropped and whitespace squeezed."""
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
 def flashes(html):

@@ -10,7 +10,10 @@ from app.extensions import db
 from app.org.models import ImportBatch, Member
 from app.org.passwords import pending_initial_password
 
-from .test_roster_service import count, csv_file, member_by_phone, org, person, xlsx_file  # noqa: F401
+from .conftest import count, member_by_phone
+from .factories import csv_file, person, xlsx_file
+
+pytestmark = pytest.mark.org("roster")
 
 
 @pytest.fixture
@@ -26,7 +29,7 @@ def run(app):
 
 
 @pytest.fixture
-def good_file(tmp_path, org):  # noqa: F811
+def good_file(tmp_path, org):
     path = tmp_path / "花名册.xlsx"
     path.write_bytes(xlsx_file([person("张三", "13811110001"), person("李四", "13811110002")]))
     return path
@@ -41,7 +44,7 @@ def test_without_commit_it_only_checks(run, good_file):
     assert count(ImportBatch) == 0
 
 
-def test_problems_are_printed_by_row_and_column_and_exit_non_zero(run, tmp_path, org):  # noqa: F811
+def test_problems_are_printed_by_row_and_column_and_exit_non_zero(run, tmp_path, org):
     path = tmp_path / "bad.csv"
     path.write_bytes(csv_file([person("张三", "138"), person("李四", "13811110002", "第一党支部"),
                                person("王五", "13811110002", "第二党支部")], encoding="gbk"))
@@ -68,7 +71,7 @@ def test_commit_writes_and_logs_without_an_actor(run, good_file):
     assert "已导入：新增 0，更新 0，重新启用 0，未变化 2。" in again.output
 
 
-def test_commit_with_actor_records_a_batch_and_writes_the_passwords(run, good_file, tmp_path, org):  # noqa: F811
+def test_commit_with_actor_records_a_batch_and_writes_the_passwords(run, good_file, tmp_path, org):
     out = tmp_path / "初始密码.xlsx"
     result = run(good_file, "--commit", "--actor-phone", org["admin"].phone, "--passwords", out)
     assert result.exit_code == 0, result.output

@@ -1,9 +1,7 @@
 """Roster import rules (app.org.roster): reading files, checking rows, writing all or nothing.
 
-The files are built here with openpyxl and str.encode(); the helpers at the top are shared
-with test_roster_views.py and test_roster_cli.py.
+The files are built with openpyxl (tests/factories.py) and str.encode().
 """
-import csv
 import io
 import zipfile
 from datetime import date, datetime, timedelta, timezone
@@ -21,47 +19,15 @@ from app.org.passwords import check_member_password, pending_initial_password
 from app.org.roster import batches, checking
 from app.org.roster.batches import BATCH_TTL, batch_state, commit_batch, create_batch, get_batch
 from app.org.roster.checking import SHOWN_PROBLEMS, check_roster
-from app.org.roster.columns import COLUMNS, MAX_ROWS
+from app.org.roster.columns import MAX_ROWS
 from app.org.roster.files import batch_problems_xlsx, passwords_xlsx, template_xlsx
 from app.org.roster.reading import read_roster
 
-HEADER = [header for _, header in COLUMNS]
+from .conftest import count, member_by_phone
+from .factories import ROSTER_HEADER as HEADER
+from .factories import csv_file, person, xlsx_file
 
-
-def person(name="张三", phone="13811110001", branch="机关第一党委/第一党支部", **fields):
-    """One roster row (a list in template column order); ``fields`` by Member field name."""
-    values = {"name": name, "gender": "男", "birth_date": "1985-03", "phone": phone,
-              "branch": branch, "unit": "办公室", "position": "科员", "rank": "一级科员",
-              "political_status": "中共党员", "development_stage": "", "role": "", **fields}
-    return [values[name] for name, _ in COLUMNS]
-
-
-def xlsx_file(rows, header=HEADER, title=None, merge_title=False, before=None):
-    """An XLSX roster: optional title row (merged across the header), header, rows.
-    ``before(sheet)`` may change the sheet before it is saved."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "花名册"
-    if title:
-        sheet.append([title])
-        if merge_title:
-            sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    if before:
-        before(sheet)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
-def csv_file(rows, encoding="utf-8", header=HEADER):
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue().encode(encoding)
+pytestmark = pytest.mark.org("roster")
 
 
 def problems_of(check):
@@ -83,36 +49,6 @@ def imported(admin, data, filename="花名册.xlsx"):
     batch = create_batch(admin, data, filename)
     assert batch.error_count == 0, batch.summary["problems"]
     return commit_batch(admin, batch.id)
-
-
-def member_by_phone(phone):
-    db.session.expire_all()
-    return db.session.scalar(sa.select(Member).filter_by(phone=phone))
-
-
-def count(model, *where):
-    db.session.expire_all()
-    return db.session.scalar(sa.select(sa.func.count()).select_from(model).where(*where))
-
-
-@pytest.fixture
-def org(factory):
-    """机关党委 > 机关第一党委 > 第一党支部, 第二党支部; 机关党委 > 机关第二党委 > 第一党支部;
-    and an inactive 已撤销党支部. 「第一党支部」 is ambiguous on purpose."""
-    top = factory.branch("机关党委", kind="committee")
-    first_committee = factory.branch("机关第一党委", kind="committee", parent=top)
-    second_committee = factory.branch("机关第二党委", kind="committee", parent=top)
-    branches = {
-        "top": top,
-        "c1": first_committee,
-        "c2": second_committee,
-        "c1_first": factory.branch("第一党支部", parent=first_committee),
-        "c1_second": factory.branch("第二党支部", parent=first_committee),
-        "c2_first": factory.branch("第一党支部", parent=second_committee),
-        "closed": factory.branch("已撤销党支部", parent=second_committee, active=False),
-    }
-    branches["admin"] = factory.member("管理员", branch=top, role="admin", phone="13900000000")
-    return branches
 
 
 # ------------------------------------------------------------------------ happy path

@@ -11,18 +11,11 @@ from app.extensions import db
 from app.org.models import ImportBatch, Member
 from app.org.passwords import pending_initial_password
 
-from .test_roster_service import (  # noqa: F401  (org is a fixture)
-    count,
-    csv_file,
-    member_by_phone,
-    org,
-    person,
-    xlsx_file,
-)
+from .conftest import body_text as page
+from .conftest import count, member_by_phone
+from .factories import csv_file, person, xlsx_file
 
-
-def page(response):
-    return response.get_data(as_text=True)
+pytestmark = pytest.mark.org("roster")
 
 
 def upload(client, data, filename="花名册.xlsx"):
@@ -33,11 +26,6 @@ def upload(client, data, filename="花名册.xlsx"):
 def only_batch():
     db.session.expire_all()
     return db.session.scalar(sa.select(ImportBatch))
-
-
-@pytest.fixture
-def admin_client(org, login):  # noqa: F811
-    return login(org["admin"])
 
 
 def test_upload_page_offers_the_template_and_the_steps(admin_client):
@@ -53,7 +41,7 @@ def test_upload_page_offers_the_template_and_the_steps(admin_client):
     assert load_workbook(io.BytesIO(response.data)).sheetnames == ["花名册", "说明"]
 
 
-def test_two_step_import_and_initial_passwords_that_log_in(admin_client, app, org):  # noqa: F811
+def test_two_step_import_and_initial_passwords_that_log_in(admin_client, app, org):
     data = xlsx_file([person("张三", "13811110001"), person("李四", "13811110002", "第二党支部")])
     response = upload(admin_client, data)
     assert response.status_code == 302
@@ -96,7 +84,7 @@ def test_two_step_import_and_initial_passwords_that_log_in(admin_client, app, or
     assert count(Member) == 3
 
 
-def test_changed_password_shows_in_the_result_instead_of_the_initial_one(admin_client, org):  # noqa: F811
+def test_changed_password_shows_in_the_result_instead_of_the_initial_one(admin_client, org):
     upload(admin_client, xlsx_file([person("张三", "13811110001")]))
     batch = only_batch()
     admin_client.post(f"/admin/roster/{batch.id}/commit")
@@ -106,7 +94,7 @@ def test_changed_password_shows_in_the_result_instead_of_the_initial_one(admin_c
     assert "已自行设置密码" in page(admin_client.get(f"/admin/roster/{batch.id}/result"))
 
 
-def test_problems_are_listed_and_nothing_can_be_committed(admin_client, org):  # noqa: F811
+def test_problems_are_listed_and_nothing_can_be_committed(admin_client, org):
     data = xlsx_file([person("张三", "1381111"), person("李四", "13811110002", "第一党支部"),
                       person("王五", "13811110003", political_status="外星人")])
     upload(admin_client, data)
@@ -126,7 +114,7 @@ def test_problems_are_listed_and_nothing_can_be_committed(admin_client, org):  #
     assert count(AuditLog) == 0
 
 
-def test_many_problems_show_the_first_200_and_offer_the_full_list(admin_client, org):  # noqa: F811
+def test_many_problems_show_the_first_200_and_offer_the_full_list(admin_client, org):
     rows = [person(f"人员{i}", "12345") for i in range(450)]
     upload(admin_client, xlsx_file(rows))
     batch = only_batch()
@@ -177,7 +165,7 @@ def test_a_50_mb_upload_is_refused_with_csrf_protection_on_too(tmp_path):
 
 
 @pytest.mark.parametrize("role", ["member", "secretary", "organizer"])
-def test_only_admins_may_import_or_see_passwords(org, factory, login, role):  # noqa: F811
+def test_only_admins_may_import_or_see_passwords(org, factory, login, role):
     batch = ImportBatch(created_by_id=org["admin"].id, status="committed", new_member_ids=[])
     db.session.add(batch)
     db.session.commit()
@@ -203,7 +191,7 @@ def test_unknown_batch_is_404(admin_client):
     assert admin_client.post("/admin/roster/999/commit").status_code == 404
 
 
-def test_recent_imports_are_listed_on_the_upload_page(admin_client, org):  # noqa: F811
+def test_recent_imports_are_listed_on_the_upload_page(admin_client, org):
     upload(admin_client, xlsx_file([person()]), "三月花名册.xlsx")
     html = page(admin_client.get("/admin/roster/"))
     assert "最近的导入" in html and "三月花名册.xlsx" in html and "待确认" in html
@@ -225,7 +213,7 @@ def plain_text_cells(data, text, sheet=None):
     return cells
 
 
-def test_a_name_typed_as_a_formula_is_plain_text_in_the_passwords_file(admin_client, org):  # noqa: F811
+def test_a_name_typed_as_a_formula_is_plain_text_in_the_passwords_file(admin_client, org):
     row = [str(value) for value in person(FORMULA, "13811110001")]
     upload(admin_client, csv_file([row]), "花名册.csv")
     batch = only_batch()
@@ -236,7 +224,7 @@ def test_a_name_typed_as_a_formula_is_plain_text_in_the_passwords_file(admin_cli
     assert [cell.coordinate for cell in plain_text_cells(download.data, FORMULA)] == ["A2"]
 
 
-def test_a_value_typed_as_a_formula_is_plain_text_in_the_problem_list(admin_client, org):  # noqa: F811
+def test_a_value_typed_as_a_formula_is_plain_text_in_the_problem_list(admin_client, org):
     upload(admin_client, csv_file([[str(v) for v in person("张三", "13811110001", FORMULA)]]),
            "花名册.csv")
     batch = only_batch()
@@ -245,7 +233,7 @@ def test_a_value_typed_as_a_formula_is_plain_text_in_the_problem_list(admin_clie
     assert "C2" in [cell.coordinate for cell in plain_text_cells(download.data, FORMULA)]
 
 
-def test_a_branch_named_like_a_formula_is_plain_text_in_the_template(admin_client, org, factory):  # noqa: F811
+def test_a_branch_named_like_a_formula_is_plain_text_in_the_template(admin_client, org, factory):
     factory.branch(FORMULA, parent=org["c1"])
     download = admin_client.get("/admin/roster/template.xlsx")
     assert plain_text_cells(download.data, FORMULA, sheet="说明")

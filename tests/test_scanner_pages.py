@@ -12,8 +12,9 @@ from app.checkin.models import Checkin, ScannerLink
 from app.extensions import db
 from app.timeutil import utcnow
 
-from .event_factories import make_event, session_rows
-from .test_api import attendee, open_event, org, scene  # noqa: F401  (fixtures and helpers)
+from .conftest import body_text as text
+from .conftest import visible_text as visible
+from .event_factories import make_event, open_event, session_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 VENDOR = "/static/vendor/qr-scanner-1.4.2"
@@ -22,15 +23,6 @@ VENDOR = "/static/vendor/qr-scanner-1.4.2"
 def scanner_url(session_id, **args):
     query = "&".join(f"{k}={v}" for k, v in args.items())
     return f"/checkin/sessions/{session_id}/scan" + (f"?{query}" if query else "")
-
-
-def text(response):
-    return response.get_data(as_text=True)
-
-
-def visible(html):
-    """The page's words without tags, for "does it say ..." checks."""
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
 # ------------------------------------------------------------------ the scanner page

@@ -2,7 +2,6 @@
 import pytest
 import sqlalchemy as sa
 
-from app import create_app
 from app.config import ConfigError, load_config
 from app.extensions import db
 
@@ -57,19 +56,6 @@ def test_times_show_in_the_configured_zone(app):
     from app.timeutil import format_local
 
     assert format_local(datetime(2026, 11, 26, 1, 30, tzinfo=timezone.utc)) == "2026-11-26 09:30"
-
-
-@pytest.fixture
-def strict_app(app):
-    """A second app on the same database, with CSRF and rate limits switched on."""
-    return create_app({
-        "APP_ENV": "testing",
-        "SECRET_KEY": "test-secret-key",
-        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-        "WTF_CSRF_ENABLED": True,
-        "RATELIMIT_ENABLED": True,
-        "LOGIN_RATE_LIMIT": "3 per minute",
-    })
 
 
 def test_forms_without_csrf_token_are_refused(strict_app, factory):

@@ -14,8 +14,10 @@ from app.checkin.qr import qr_matrix, qr_svg
 from app.extensions import db
 from app.registration import decide
 
-from .conftest import TEST_PASSWORD
-from .test_checkin_service import BEFORE, ON_TIME, START, approved_leave, join, make_event, org  # noqa: F401
+from .conftest import body_text as text
+from .conftest import client_for
+from .event_factories import BEFORE, ON_TIME, START, approved_leave, join
+from .event_factories import make_training as make_event
 
 
 @pytest.fixture
@@ -34,24 +36,12 @@ def ticketed(org, factory):
     ))
 
 
-def client_for(app, member):
-    client = app.test_client()
-    if member is not None:
-        response = client.post("/login", data={"phone": member.phone, "password": TEST_PASSWORD})
-        assert response.status_code == 302
-    return client
-
-
 def get_at(app, moment, member, *urls):
     """GET ``urls`` as ``member`` at a frozen ``moment``. Logs in at that moment: Flask's
     signed session cookie is not accepted before the time it was signed."""
     with time_machine.travel(moment, tick=False):
         client = client_for(app, member)
         return [text(client.get(url)) for url in urls]
-
-
-def text(response):
-    return response.get_data(as_text=True)
 
 
 # ------------------------------------------------------------------ owner
