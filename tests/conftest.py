@@ -14,10 +14,12 @@ import threading
 from functools import partial
 
 import pytest
+import qrcode
 import sqlalchemy as sa
 from flask import has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from PIL import Image
 from werkzeug.serving import make_server
 
 from app import create_app
@@ -322,29 +324,65 @@ def desktop(browser, live_server):
     context.close()
 
 
-@pytest.fixture
-def camera_phone(browser, live_server, tmp_path):
-    """A phone-sized page in a Chromium of its own whose camera films ``tmp_path/camera.y4m``
-    (write it before the first goto; ``page.video_file``). Shares only the Playwright
-    driver with ``browser``; the page's console lines are kept on ``page.console_lines``."""
-    video = tmp_path / "camera.y4m"
-    video.write_bytes(b"")
+CAMERA_WIDTH, CAMERA_HEIGHT = 640, 480
+
+
+def write_y4m(path, text):
+    """One 640x480 frame (4:2:0) of a white picture with the QR of ``text`` in the middle,
+    for --use-file-for-fake-video-capture (Chromium shows it over and over)."""
+    qr = qrcode.QRCode(border=4, box_size=8, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    qr.add_data(text)
+    qr.make(fit=True)
+    picture = qr.make_image(fill_color="black", back_color="white").get_image().convert("L")
+    side = 300  # inside qr-scanner's default scan region (the middle 2/3 of the short side)
+    picture = picture.resize((side, side), Image.NEAREST)
+    frame = Image.new("L", (CAMERA_WIDTH, CAMERA_HEIGHT), 255)
+    frame.paste(picture, ((CAMERA_WIDTH - side) // 2, (CAMERA_HEIGHT - side) // 2))
+    chroma = bytes([128]) * ((CAMERA_WIDTH // 2) * (CAMERA_HEIGHT // 2))
+    with open(path, "wb") as out:
+        out.write(f"YUV4MPEG2 W{CAMERA_WIDTH} H{CAMERA_HEIGHT} F30:1 Ip A1:1 C420jpeg\n".encode())
+        out.write(b"FRAME\n")
+        out.write(frame.tobytes())  # Y
+        out.write(chroma)  # U
+        out.write(chroma)  # V
+
+
+@contextlib.contextmanager
+def phone_with_camera(browser, base_url, video):
+    """A phone-sized page in a Chromium of its own whose camera films ``video`` (a .y4m
+    file that exists before the first goto; ``page.video_file``). Shares only the
+    Playwright driver with ``browser``; the page's console lines are kept on
+    ``page.console_lines``."""
     chromium = browser.browser_type.launch(executable_path=CHROMIUM, args=[
         *CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
         f"--use-file-for-fake-video-capture={video}",
     ])
-    context = chromium.new_context(**PHONE, base_url=live_server, permissions=["camera"])
+    context = chromium.new_context(**PHONE, base_url=base_url, permissions=["camera"])
     page = _new_page(context, timeout=15_000)
     page.video_file = video
     page.console_lines = []
     page.on("console", lambda message: page.console_lines.append(message.text))
-    yield page
-    context.close()
-    chromium.close()
+    try:
+        yield page
+    finally:
+        context.close()
+        chromium.close()
+
+
+@pytest.fixture
+def camera_phone(browser, live_server, tmp_path):
+    """A phone whose camera films ``tmp_path/camera.y4m`` (write it before the first goto)."""
+    video = tmp_path / "camera.y4m"
+    video.write_bytes(b"")
+    with phone_with_camera(browser, live_server, video) as page:
+        yield page
 
 
 def log_in(page, member, password=TEST_PASSWORD):
-    """Fill the login form the browser ``page`` shows and wait to leave it."""
+    """Sign ``member`` in through the login page the browser ``page`` shows (a new, blank
+    page opens it first) and wait until the app has moved on from it."""
+    if page.url == "about:blank":
+        page.goto("/login")
     page.get_by_label("手机号").fill(member.phone)
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()

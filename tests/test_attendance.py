@@ -16,7 +16,8 @@ from app.org.models import Member
 from app.registration import decide, leave_requests, signup
 from app.registration.models import Leave, Registration
 
-from .test_checkin_service import BEFORE, START, approved_leave, join, make_event, org  # noqa: F401
+from .event_factories import BEFORE, approved_leave, join
+from .event_factories import make_training as make_event
 
 BACKFILL_REASON = "根据纸质签到表补录"
 

@@ -15,9 +15,8 @@ from app.checkin import service as checkin
 from app.registration import signup
 from app.timeutil import utcnow
 
-from .browser import log_in
+from .conftest import log_in, phone_with_camera, write_y4m
 from .event_factories import make_event, session_rows
-from .test_browser_scanner import phone_with_camera, write_y4m
 
 pytestmark = pytest.mark.browser
 

@@ -12,7 +12,7 @@ from app.registration import signup
 from app.registration.models import Registration
 from app.timeutil import utcnow
 
-from .browser import log_in
+from .conftest import log_in
 from .event_factories import make_event, session_rows
 
 pytestmark = pytest.mark.browser

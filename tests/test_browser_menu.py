@@ -6,8 +6,7 @@ import os
 import pytest
 from playwright.sync_api import expect
 
-from .browser import log_in
-from .conftest import SCREENSHOTS
+from .conftest import SCREENSHOTS, log_in
 
 pytestmark = pytest.mark.browser
 

@@ -13,8 +13,7 @@ from pypdf import PdfReader
 
 from app.registration import signup
 
-from .browser import log_in
-from .conftest import SCREENSHOTS
+from .conftest import SCREENSHOTS, log_in
 from .event_factories import make_event
 
 pytestmark = pytest.mark.browser

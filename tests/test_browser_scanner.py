@@ -4,40 +4,16 @@ and checks the member in; then the network drops, a typed code waits in the loca
 import re
 
 import pytest
-import qrcode
-from PIL import Image
 from playwright.sync_api import expect
 
 from app.checkin import service as checkin
 from app.checkin.models import Checkin, ScannerLink
 from app.extensions import db
 
+from .conftest import write_y4m
 from .event_factories import attendee, open_event
 
 pytestmark = pytest.mark.browser
-
-WIDTH, HEIGHT = 640, 480
-
-
-def write_y4m(path, text):
-    """One 640x480 frame (4:2:0) of a white picture with the QR of ``text`` in the middle,
-    for --use-file-for-fake-video-capture (Chromium shows it over and over)."""
-    qr = qrcode.QRCode(border=4, box_size=8, error_correction=qrcode.constants.ERROR_CORRECT_M)
-    qr.add_data(text)
-    qr.make(fit=True)
-    picture = qr.make_image(fill_color="black", back_color="white").get_image().convert("L")
-    side = 300  # inside qr-scanner's default scan region (the middle 2/3 of the short side)
-    picture = picture.resize((side, side), Image.NEAREST)
-    frame = Image.new("L", (WIDTH, HEIGHT), 255)
-    frame.paste(picture, ((WIDTH - side) // 2, (HEIGHT - side) // 2))
-    chroma = bytes([128]) * ((WIDTH // 2) * (HEIGHT // 2))
-    with open(path, "wb") as out:
-        out.write(f"YUV4MPEG2 W{WIDTH} H{HEIGHT} F30:1 Ip A1:1 C420jpeg\n".encode())
-        out.write(b"FRAME\n")
-        out.write(frame.tobytes())  # Y
-        out.write(chroma)  # U
-        out.write(chroma)  # V
-
 
 def test_camera_scan_then_offline_queue_drains(camera_phone, factory, fresh):
     page = camera_phone

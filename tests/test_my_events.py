@@ -8,9 +8,10 @@ from app.checkin import service as checkin
 from app.registration import decide, signup
 from app.timeutil import utcnow
 
-from .conftest import count_statements
-from .test_checkin_service import approved_leave, make_event, org  # noqa: F401
-from .test_tickets import client_for, text
+from .conftest import body_text as text
+from .conftest import client_for, count_statements
+from .event_factories import approved_leave
+from .event_factories import make_training as make_event
 
 
 @pytest.fixture
