@@ -13,6 +13,8 @@ from sqlalchemy.exc import IntegrityError
 from app.errors import DomainError
 from app.extensions import db
 
+_WRITING = "write_transaction_open"  # key in the session's info dict while a writer runs
+
 
 def begin_write():
     if db.session().in_transaction():
@@ -37,7 +39,12 @@ def write_transaction(conflict=None):
     (a unique row another process wrote first; on PostgreSQL a check made inside the
     transaction cannot see it), instead of letting it become a 500.
     """
+    info = db.session().info
+    if info.get(_WRITING):
+        # A writer inside another would commit the outer one's half-done work.
+        raise RuntimeError("write_transaction() is already open: a writer was wrapped twice")
     begin_write()
+    info[_WRITING] = True
     try:
         yield
         db.session.commit()
@@ -46,3 +53,5 @@ def write_transaction(conflict=None):
         if conflict is not None and isinstance(exc, IntegrityError):
             raise DomainError(conflict) from None
         raise
+    finally:
+        info.pop(_WRITING, None)

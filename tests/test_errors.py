@@ -4,9 +4,12 @@ shape, and a refusal's HTTP status travels with it."""
 import ast
 from pathlib import Path
 
+import pytest
+
 from app.api.openapi import ERROR_CODES
 from app.checkin.constants import CHECKIN_REFUSALS
 from app.errors import HTTP_CODES, MESSAGES, DomainError, error_body
+from app.extensions import db
 
 APP = Path(__file__).resolve().parent.parent / "app"
 
@@ -127,3 +130,18 @@ def test_one_error_class_with_an_optional_http_status():
     classes = {node.name for _, tree in _sources() for node in ast.walk(tree)
                if isinstance(node, ast.ClassDef) and node.name in ("ScanDenied", "ApiError")}
     assert classes == set()
+
+
+def test_a_writer_inside_another_writer_is_refused_before_it_commits_anything(factory):
+    # A nested write_transaction() would commit the outer one's half-done work.
+    from app.org.models import Branch
+    from app.txn import write_transaction
+
+    with pytest.raises(RuntimeError, match="wrapped twice"):
+        with write_transaction():
+            db.session.add(Branch(name="半途", kind="committee", path="/x/"))
+            with write_transaction():
+                pass
+    assert db.session.scalar(db.select(Branch).filter_by(name="半途")) is None
+    with write_transaction():  # the guard is released: the next writer runs
+        pass

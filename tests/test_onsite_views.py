@@ -145,7 +145,7 @@ def test_the_json_code_endpoint(app, site):
     assert exit_data["url"] == f"http://testserver/s/{sid}/{exit_code}?kind=exit"
     assert exit_code != code  # the check-in screen's code cannot check anyone out
     anonymous = client_for(app, None).get(url)
-    assert anonymous.status_code == 401 and anonymous.get_json()["error"] == "login_required"
+    assert anonymous.status_code == 401 and anonymous.get_json()["code"] == "login_required"
     assert client_for(app, site.members[0]).get(url).status_code == 403
     assert client_for(app, site.outsider).get(url).status_code == 403
     assert client_for(app, site.org.organizer).get(

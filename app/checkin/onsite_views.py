@@ -16,7 +16,7 @@ from flask_login import current_user
 from werkzeug.routing import BuildError
 
 from app.auth.permissions import can_see_full_phone, require, staff_required
-from app.errors import DomainError, message_for
+from app.errors import DomainError, error_body, message_for
 from app.events.service import can_manage
 from app.extensions import login_manager
 from app.forms import place_error
@@ -257,11 +257,11 @@ def self_code(session_id):
     """The current rotating code as JSON, with its QR as SVG (staff only)."""
     session = onsite.find_session(session_id)
     if session is None:
-        return _no_store(jsonify({"error": "not_found"})), 404
+        return _no_store(jsonify(error_body("not_found"))), 404
     if not current_user.is_authenticated:
-        return _no_store(jsonify({"error": "login_required"})), 401
+        return _no_store(jsonify(error_body("login_required"))), 401
     if not can_manage(current_user, session.event):
-        return _no_store(jsonify({"error": "forbidden"})), 403
+        return _no_store(jsonify(error_body("forbidden"))), 403
     kind = _kind_arg()
     code, seconds_left = checkin.current_slot_code(session.id, kind=kind)
     url = _self_url(session, code, kind)

@@ -386,6 +386,19 @@ def scanner_link_by_id(link_id, now=None):
     return link
 
 
+def scanner_links(event_id):
+    """The scanner links of an event, newest first."""
+    return db.session.scalars(
+        db.select(ScannerLink).where(ScannerLink.event_id == event_id)
+        .order_by(ScannerLink.created_at.desc(), ScannerLink.id.desc())).all()
+
+
+def scanner_link_of(event_id, link_id):
+    """The link ``link_id`` if it belongs to event ``event_id``, else None."""
+    link = db.session.get(ScannerLink, link_id) if link_id else None
+    return link if link is not None and link.event_id == event_id else None
+
+
 def revoke_scanner_link(actor, link, now=None):
     with write_transaction():
         link = lock(ScannerLink, link.id)

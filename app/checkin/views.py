@@ -31,13 +31,11 @@ from markupsafe import Markup
 from app.auth.permissions import require, staff_required
 from app.errors import DomainError, message_for
 from app.events.service import can_manage, get_event
-from app.extensions import db
 from app.forms import place_error
 from app.timeutil import utcnow
 
 from . import attendance, service
 from .forms import ExpectedSearchForm, ManualCheckinForm, ScanForm, ScannerLinkForm
-from .models import ScannerLink
 from .qr import draw_qr_svg
 from .scanning import (
     event_access,
@@ -198,14 +196,12 @@ def _managed_event(event_id):
 
 def _links_page(event, form, status=200):
     now = utcnow()
-    links = db.session.scalars(
-        db.select(ScannerLink).where(ScannerLink.event_id == event.id)
-        .order_by(ScannerLink.created_at.desc(), ScannerLink.id.desc())).all()
+    links = service.scanner_links(event.id)
     new = flask_session.pop(NEW_LINK_KEY, None)
     new_link = None
     if new and new.get("event_id") == event.id:
-        link = db.session.get(ScannerLink, new.get("id"))
-        if link is not None and link.event_id == event.id:
+        link = service.scanner_link_of(event.id, new.get("id"))
+        if link is not None:
             url = _link_url(new["token"])
             new_link = {"link": link, "url": url, "qr": Markup(draw_qr_svg(url, "扫码授权链接的二维码"))}
     return render_template(
@@ -236,8 +232,8 @@ def links(event_id):
 @staff_required
 def revoke_link(event_id, link_id):
     event = _managed_event(event_id)
-    link = db.session.get(ScannerLink, link_id)
-    if link is None or link.event_id != event.id:
+    link = service.scanner_link_of(event.id, link_id)
+    if link is None:
         abort(404)
     if link.revoked_at is None:  # revoking twice would overwrite the first time
         service.revoke_scanner_link(current_user, link)

@@ -258,7 +258,8 @@ def manageable_events(actor, status=None, kind=None):
 
 def listed_events(kind=None):
     """Events members see in the list: published or closed, upcoming or recent, newest first."""
-    query = db.select(Event).where(Event.published_at.is_not(None))
+    query = (db.select(Event).where(Event.published_at.is_not(None))
+             .options(sa.orm.selectinload(Event.sessions)))
     if kind:
         query = query.where(Event.kind == kind)
     return db.session.scalars(query.order_by(Event.id.desc())).all()

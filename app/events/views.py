@@ -12,8 +12,7 @@ from flask_login import current_user
 from app.auth.permissions import require, staff_required
 from app.errors import DomainError
 from app.extensions import db
-from app.org.models import Branch
-from app.org.service import branch_choices
+from app.org.service import branch_choices, branches_by_ids
 from app.registration import event_changes, invitations, queries
 from app.registration.constants import HOLDING_STATUSES
 
@@ -94,7 +93,7 @@ def _setup(form, event=None):
     stored = (event.eligibility or {}).get("branch_ids", []) if event is not None else []
     missing = set(stored) - {branch_id for branch_id, _label in offered}
     kept = [(b.id, f"{b.name}（{'已停用' if not b.active else '不在您的管理范围内'}）")
-            for b in db.session.scalars(db.select(Branch).where(Branch.id.in_(missing)))]
+            for b in branches_by_ids(missing)]
     form.set_branches(offered, kept)
 
 

@@ -254,6 +254,21 @@ def branch_trail(branch):
 
 # ----------------------------------------------------------------- members
 
+def branches_by_ids(branch_ids):
+    """The branches with these ids (inactive ones too), in one query."""
+    if not branch_ids:
+        return []
+    return db.session.scalars(db.select(Branch).where(Branch.id.in_(list(branch_ids)))).all()
+
+
+def member_names(member_ids):
+    """{member_id: name} for these ids, in one query."""
+    if not member_ids:
+        return {}
+    return dict(db.session.execute(
+        db.select(Member.id, Member.name).where(Member.id.in_(list(member_ids)))).all())
+
+
 def get_member(member_id):
     member = db.session.get(Member, member_id)
     if member is None:

@@ -18,9 +18,9 @@ from app.events.models import Event
 from app.events.service import can_manage, get_event, staff_sees_event, staff_visible_events
 from app.extensions import db
 from app.forms import place_error
-from app.org.models import Branch, Member
+from app.org.models import Branch
 from app.org.scope import scope_branch
-from app.org.service import branch_choices, search_members
+from app.org.service import branch_choices, member_names, search_members
 from app.timeutil import utcnow
 
 from . import decide, export, leave_requests, queries, signup, team_entries
@@ -244,8 +244,7 @@ def proxy(event_id):
 def _register_each(event, member_ids, item_ids):
     """register() once per member: each is its own transaction, so one refusal
     (not eligible, already registered, full, out of scope) leaves the others done."""
-    names = dict(db.session.execute(
-        db.select(Member.id, Member.name).where(Member.id.in_(member_ids))).all())
+    names = member_names(member_ids)
     results = []
     for member_id in member_ids:
         name = names.get(member_id, f"编号 {member_id}")

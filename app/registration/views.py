@@ -10,12 +10,10 @@ from collections import namedtuple
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy.orm.attributes import set_committed_value
 
 from app.errors import DomainError, message_for
 from app.events import eligibility
 from app.events.constants import EVENT_KINDS
-from app.events.models import EventSession
 from app.events.service import get_visible_event, listed_events
 from app.extensions import db
 from app.forms import place_error
@@ -64,19 +62,6 @@ def _own_registration(registration_id):
     if registration.member_id != current_user.id:
         abort(403)
     return registration
-
-
-def _load_sessions(events):
-    """Every listed event's sessions in one query (listed_events() loads none)."""
-    by_event = {event.id: [] for event in events}
-    if by_event:
-        rows = db.session.scalars(
-            db.select(EventSession).where(EventSession.event_id.in_(list(by_event)))
-            .order_by(EventSession.starts_at, EventSession.id))
-        for row in rows:
-            by_event[row.event_id].append(row)
-    for event in events:
-        set_committed_value(event, "sessions", by_event[event.id])
 
 
 def _list_ineligibility(events, member):
@@ -131,7 +116,6 @@ def event_list():
     if kind not in EVENT_KINDS:
         kind = ""
     events = listed_events(kind or None)
-    _load_sessions(events)
     ids = [event.id for event in events]
     counts = queries.status_counts(ids)
     mine = queries.my_registrations_in(current_user.id, ids)

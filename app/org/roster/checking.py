@@ -12,7 +12,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from openpyxl.utils.datetime import from_excel
 
-from app.errors import message_for
+from app.errors import DomainError, message_for
 from app.extensions import db
 
 from ..constants import (
@@ -89,19 +89,13 @@ class Check:
         }
 
 
-class _CellError(Exception):
-    def __init__(self, code, **params):
-        super().__init__(code)
-        self.code = code
-        self.params = params
-
-
 class BranchIndex:
     """Every branch by name and by name path (「机关第一党委/第一党支部」), loaded in one query."""
 
     def __init__(self):
         rows = db.session.execute(
             sa.select(Branch.id, Branch.name, Branch.path, Branch.active, Branch.sort_order)
+            .order_by(Branch.id)  # the example named in a message is the same on every database
         ).all()
         by_id = {row.id: row for row in rows}
         lineage = {row.id: [by_id[int(i)] for i in row.path.strip("/").split("/")
@@ -120,21 +114,21 @@ class BranchIndex:
                              key=lambda row: [(b.sort_order, b.id) for b in lineage[row.id]])
 
     def resolve(self, text):
-        """The id of the active branch named by ``text``, or raise _CellError."""
+        """The id of the active branch named by ``text``, or raise DomainError."""
         parts = tuple(part.strip() for part in text.split("/") if part.strip())
         if not parts:
-            raise _CellError("import_row_required", column=HEADERS["branch"])
+            raise DomainError("import_row_required", column=HEADERS["branch"])
         matches = [row for row in self.by_name.get(parts[-1], [])
                    if self.paths[row.id][-len(parts):] == parts]
         active = [row for row in matches if row.active]
         if len(active) == 1:
             return active[0].id
         if len(active) > 1:
-            raise _CellError("import_row_ambiguous_branch", value=text, count=len(active),
+            raise DomainError("import_row_ambiguous_branch", value=text, count=len(active),
                              example=self.label(active[0].id))
         if matches:
-            raise _CellError("import_row_branch_inactive", value=text)
-        raise _CellError("import_row_unknown_branch", value=text)
+            raise DomainError("import_row_branch_inactive", value=text)
+        raise DomainError("import_row_unknown_branch", value=text)
 
     def label(self, branch_id):
         """The shortest name path that names this branch alone among the active ones."""
@@ -152,17 +146,17 @@ def _parse_text(name):
     def parse(text, index):
         limit = MAX_LENGTHS.get(name)
         if limit and len(text) > limit:
-            raise _CellError("import_row_too_long", column=HEADERS[name], max=limit)
+            raise DomainError("import_row_too_long", column=HEADERS[name], max=limit)
         return text
     return parse
 
 
 def _parse_phone(text, index):
     if re.fullmatch(r"\d\.\d+E\+\d+", text, re.IGNORECASE):
-        raise _CellError("import_row_phone_scientific")
+        raise DomainError("import_row_phone_scientific")
     phone = normalize_phone(re.sub(r"\.0+$", "", text))
     if not is_valid_phone(phone):
-        raise _CellError("import_row_bad_phone")
+        raise DomainError("import_row_bad_phone")
     return phone
 
 
@@ -170,14 +164,14 @@ def _parse_choice(name, mapper):
     def parse(text, index):
         value = mapper(text)
         if value is None:
-            raise _CellError("import_row_bad_choice", value=text, column=HEADERS[name])
+            raise DomainError("import_row_bad_choice", value=text, column=HEADERS[name])
         return value
     return parse
 
 
 def _parse_rank(text, index):
     if text and text not in RANKS:
-        raise _CellError("import_row_bad_choice", value=text, column=HEADERS["rank"])
+        raise DomainError("import_row_bad_choice", value=text, column=HEADERS["rank"])
     return text
 
 
@@ -186,7 +180,7 @@ def _political_status(text):
     return political_status_from_text(text) if text else "13"
 
 
-# One parser per column: (cleaned text, BranchIndex) -> value, or raise _CellError.
+# One parser per column: (cleaned text, BranchIndex) -> value, or raise DomainError.
 PARSERS = {
     "name": _parse_text("name"),
     "gender": _parse_choice("gender", gender_from_text),
@@ -207,19 +201,19 @@ def _parse_date(raw):
     try:
         return parse_birth_date(raw)
     except (ValueError, TypeError, OverflowError):
-        raise _CellError("import_row_bad_date") from None
+        raise DomainError("import_row_bad_date") from None
 
 
 def _parse_cell(name, raw, index):
     if isinstance(raw, Formula):
-        raise _CellError("import_row_formula")
+        raise DomainError("import_row_formula")
     if isinstance(raw, ExcelError):
-        raise _CellError("import_row_excel_error", value=str(raw))
+        raise DomainError("import_row_excel_error", value=str(raw))
     if name == "birth_date":
         return _parse_date(raw)
     text = clean_name(raw) if name == "name" else clean_text(raw)
     if not text and name in REQUIRED:
-        raise _CellError("import_row_required", column=HEADERS[name])
+        raise DomainError("import_row_required", column=HEADERS[name])
     return PARSERS[name](text, index)
 
 
@@ -252,9 +246,9 @@ def _parse_row(table, number, values, index):
         raw = table.value(values, name)
         try:
             parsed[name] = _parse_cell(name, raw, index)
-        except _CellError as error:
+        except DomainError as error:
             problems.append(Problem(number, header, display_value(raw), error.code,
-                                    message_for(error.code, **error.params)))
+                                    error.message))
     return parsed, problems
 
 
