@@ -99,6 +99,7 @@ MESSAGES = {
     "wrong_event": "这是其他活动的票，不能在本场签到。",
     "not_confirmed": "该报名尚未确认（待审核、候补、已取消或未通过），不能签到。",
     "on_leave": "已请假，本场不需要签到。",
+    "backfill_not_started": "本场还没有开始，开始后才能补录。",
     "not_open": "签到还没开始，请在开场前不久再试。",
     "closed": "本场签到已结束。如需补签，请联系组织者补录。",
     "already_checked_in": "已签到（{first}），不用重复签到。",
@@ -117,6 +118,9 @@ MESSAGES = {
     "ticket_not_available": "只有报名成功（已确认）的活动才有电子票。",
     "backfill_none_selected": "请至少勾选一位要补录的人员。",
     "checkout_not_required": "本场不要求签退，没有签退二维码。",
+    "guest_name_required": "请填写来宾姓名。",
+    "guest_unit_required": "请填写来宾的单位。",
+    "guest_phone_invalid": "手机号应为 11 位数字；没有可以不填。",
     # check-in: the scanner page, the JSON API and scanner links
     "login_required": "登录已过期，请重新登录后再操作。",
     "csrf_invalid": "页面已过期，请刷新页面后重试。",

@@ -422,10 +422,12 @@ def test_summary_numbers_follow_design_section_3(org, factory, login):
     # 应到 6 (按时到 迟到 请假 缺席 + 请假未批 指定参加); 请假 1; 实到 3; 缺席 6-1-3 = 2
     assert {k: v for k, v in summary.items() if k != "by_branch"} == {
         "expected": 6, "present": 3, "on_leave": 1, "absent": 2, "late": 1, "walk_in": 1,
-        "rate": 0.6}
+        "backfilled": 0, "rate": 0.6}
     assert sorted(summary["by_branch"], key=lambda row: row["branch"]) == [
-        {"branch": "第一党支部", "expected": 4, "present": 2, "on_leave": 1, "absent": 1},
-        {"branch": "第二党支部", "expected": 2, "present": 1, "on_leave": 0, "absent": 1},
+        {"branch": "第一党支部", "expected": 4, "present": 2, "on_leave": 1, "absent": 1,
+         "backfilled": 0},
+        {"branch": "第二党支部", "expected": 2, "present": 1, "on_leave": 0, "absent": 1,
+         "backfilled": 0},
     ]
     assert on_time.id  # (named for reading)
 
@@ -435,7 +437,7 @@ def test_summary_of_an_empty_session_has_no_rate(org, login):
     client = login(org.organizer)
     summary = client.get(f"/api/v1/sessions/{event.sessions[0].id}/summary").get_json()
     assert summary == {"expected": 0, "present": 0, "on_leave": 0, "absent": 0, "late": 0,
-                       "walk_in": 0, "rate": None, "by_branch": []}
+                       "walk_in": 0, "backfilled": 0, "rate": None, "by_branch": []}
 
 
 # ------------------------------------------------------------------ search and manual check-in
@@ -458,7 +460,8 @@ def test_expected_search_by_name_or_last_phone_digits(scene, factory, staff):
     assert by_name["王秀英"]["on_leave"] is True and by_name["王秀英"]["checked_in"] is False
     assert by_name["王小明"]["phone"] == "139****0001"
     assert set(by_name["王小明"]) == {"registration_id", "name", "branch", "phone", "checked_in",
-                                    "checked_in_at", "checked_out", "on_leave", "walk_in"}
+                                    "checked_in_at", "checked_out", "backfilled", "on_leave",
+                                    "walk_in"}
 
     (hit,) = staff.get(url + "?q=0001").get_json()["items"]
     assert hit["name"] == "王小明" and hit["branch"] == "第一党支部"

@@ -81,19 +81,23 @@ def test_a_worked_example_of_every_definition(org, factory):
     manual(o, lecture.sessions[0], jia_lecture, lecture.sessions[0].starts_at)
 
     # Session 1: 应到 5 (甲乙丙丁戊; 己 walks in apart, 庚 cancelled), 实到 3 (甲乙戊),
-    # 请假 1 (丙), 缺席 1 (丁), 迟到 1 (乙), 列席 1 (己), 到会率 3 ÷ (5 − 1) = 0.75.
+    # 请假 1 (丙), 缺席 1 (丁), 迟到 1 (乙), 列席 1 (己), 补录 1 (戊), 到会率 3 ÷ (5 − 1) = 0.75.
     assert attendance.session_summary(one) == {
         "expected": 5, "present": 3, "on_leave": 1, "absent": 1, "late": 1, "walk_in": 1,
-        "rate": 0.75, "by_branch": [
-            {"branch": "第一党支部", "expected": 3, "present": 2, "on_leave": 1, "absent": 0},
-            {"branch": "第二党支部", "expected": 2, "present": 1, "on_leave": 0, "absent": 1},
+        "backfilled": 1, "rate": 0.75, "by_branch": [
+            {"branch": "第一党支部", "expected": 3, "present": 2, "on_leave": 1, "absent": 0,
+             "backfilled": 0},
+            {"branch": "第二党支部", "expected": 2, "present": 1, "on_leave": 0, "absent": 1,
+             "backfilled": 1},
         ]}
     # Session 2: 实到 3 (甲乙丙), 缺席 2 (丁戊), 到会率 3 ÷ 5 = 0.6.
     assert attendance.session_summary(two) == {
         "expected": 5, "present": 3, "on_leave": 0, "absent": 2, "late": 0, "walk_in": 0,
-        "rate": 0.6, "by_branch": [
-            {"branch": "第一党支部", "expected": 3, "present": 3, "on_leave": 0, "absent": 0},
-            {"branch": "第二党支部", "expected": 2, "present": 0, "on_leave": 0, "absent": 2},
+        "backfilled": 0, "rate": 0.6, "by_branch": [
+            {"branch": "第一党支部", "expected": 3, "present": 3, "on_leave": 0, "absent": 0,
+             "backfilled": 0},
+            {"branch": "第二党支部", "expected": 2, "present": 0, "on_leave": 0, "absent": 2,
+             "backfilled": 0},
         ]}
 
     # The rows a printed attendance report reads, per expected person and session.
@@ -133,16 +137,16 @@ def test_a_worked_example_of_every_definition(org, factory):
     # 2026 and for the second in 2027): one GROUP BY over the same rows.
     assert year_totals(2026) == {
         org.one.id: {"expected": 6, "present": 5, "on_leave": 1, "absent": 0, "late": 1,
-                     "left_early": 1, "walk_in": 0, "hours": 12.0, "people": 3,
-                     "presences": 5},
+                     "left_early": 1, "walk_in": 0, "backfilled": 0, "hours": 12.0,
+                     "people": 3, "presences": 5},
         org.two.id: {"expected": 4, "present": 1, "on_leave": 0, "absent": 3, "late": 0,
-                     "left_early": 0, "walk_in": 1, "hours": 6.0, "people": 1,
-                     "presences": 1},
+                     "left_early": 0, "walk_in": 1, "backfilled": 1, "hours": 6.0,
+                     "people": 1, "presences": 1},
     }
     assert year_totals(2027) == {
         org.two.id: {"expected": 1, "present": 1, "on_leave": 0, "absent": 0, "late": 0,
-                     "left_early": 0, "walk_in": 0, "hours": 2.0, "people": 1,
-                     "presences": 1},
+                     "left_early": 0, "walk_in": 0, "backfilled": 0, "hours": 2.0,
+                     "people": 1, "presences": 1},
     }
     assert year_totals(2025) == {}
 

@@ -280,9 +280,11 @@ def every_action(admin_client, org, factory):
     checkin.perform_checkin(session.id, method="manual", registration_id=p_li.id,
                             operator=organizer, now=session.starts_at)
     checkin.perform_checkin(contest.sessions[0].id, method="backfill", registration_id=r_zhao.id,
-                            operator=organizer, reason="根据纸质签到表补录")
+                            operator=organizer, reason="根据纸质签到表补录",
+                            now=contest.sessions[0].ends_at)
     visitor = factory.member("访客", branch=top)
     checkin.walk_in(organizer, session.id, visitor.id, now=session.starts_at)
+    checkin.walk_in_guest(organizer, session.id, "周来宾", "市委组织部", now=session.starts_at)
     link, _token = checkin.create_scanner_link(organizer, lecture, "签到志愿者")
     checkin.revoke_scanner_link(organizer, link)
 
@@ -349,6 +351,8 @@ def test_every_action_the_app_records_reads_in_words(admin_client, org, factory)
         "补录签到 场次：「机关运动会」第1场 ",
         "补录原因：根据纸质签到表补录",
         "现场列席登记 活动：专题党课；人员：访客 · 机关党委",
+        "登记列席来宾 场次：「专题党课」",
+        "；来宾：周来宾；单位：市委组织部",
         "创建扫码授权链接：签到志愿者 活动：专题党课；有效期至：",
         "撤销扫码授权链接：签到志愿者 活动：专题党课",
     ]:

@@ -109,6 +109,15 @@ def test_without_a_camera_the_page_says_why_and_offers_search(phone, factory, fr
     row = db.session.query(Checkin).one()
     assert (row.registration_id, row.method, row.result) == (reg.id, "manual", "ok")
 
+    # someone back-filled from a paper list is marked 补录 in the search results
+    _, paper, _ = attendee(factory, organizer, event, "王建国", branch, phone="13912340002")
+    checkin.perform_checkin(session.id, method="backfill", registration_id=paper.id,
+                            operator=organizer, reason="根据纸质签到表补录",
+                            now=session.starts_at)
+    phone.locator("#search-input").fill("0002")
+    expect(phone.locator("#search-results")).to_contain_text("王建国")
+    expect(phone.locator("#search-results")).to_contain_text("补录")
+
 
 def test_organizer_makes_a_scanner_link_on_a_phone(phone, factory, fresh):
     committee = factory.branch(name="机关党委", kind="committee")

@@ -14,7 +14,7 @@ from app.audit.models import AuditLog
 from app.checkin import attendance
 from app.checkin import service as checkin
 from app.checkin.constants import TICKET_ALPHABET, TICKET_LENGTH
-from app.checkin.models import Checkin, Ticket
+from app.checkin.models import Checkin, Ticket, WalkInGuest
 from app.errors import DomainError
 from app.events import service as events
 from app.extensions import db
@@ -473,10 +473,12 @@ def test_session_summary_follows_the_definitions(org, factory):
     summary = attendance.session_summary(session)
     assert {k: v for k, v in summary.items() if k != "by_branch"} == {
         "expected": 8, "present": 4, "on_leave": 1, "absent": 3, "late": 1, "walk_in": 1,
-        "rate": round(4 / 7, 4)}
+        "backfilled": 0, "rate": round(4 / 7, 4)}
     assert summary["by_branch"] == [
-        {"branch": "第一党支部", "expected": 5, "present": 2, "on_leave": 1, "absent": 2},
-        {"branch": "第二党支部", "expected": 3, "present": 2, "on_leave": 0, "absent": 1},
+        {"branch": "第一党支部", "expected": 5, "present": 2, "on_leave": 1, "absent": 2,
+         "backfilled": 0},
+        {"branch": "第二党支部", "expected": 3, "present": 2, "on_leave": 0, "absent": 1,
+         "backfilled": 0},
     ]
     # The other session: nobody present yet; g is on leave there.
     other = attendance.session_summary(later)
@@ -488,7 +490,7 @@ def test_summary_of_an_event_without_registrations(training, org):
     empty = make_event(org.organizer, title="没人报名")
     summary = attendance.session_summary(empty.sessions[0])
     assert summary == {"expected": 0, "present": 0, "on_leave": 0, "absent": 0, "late": 0,
-                       "walk_in": 0, "rate": None, "by_branch": []}
+                       "walk_in": 0, "backfilled": 0, "rate": None, "by_branch": []}
 
 
 def test_everyone_on_leave_gives_no_rate(training, org):
@@ -533,6 +535,146 @@ def test_walk_in_registers_and_checks_in_counted_apart(org, factory):
 
     summary = attendance.session_summary(session)
     assert (summary["expected"], summary["present"], summary["walk_in"]) == (1, 1, 1)
+
+
+def test_a_walk_in_before_check_in_opens_writes_nothing(org, factory):
+    """Issue 8, finding 9: 签到还没开始, and no walk-in registration left behind."""
+    event = make_event(org.organizer, walk_in=True)
+    visitor = factory.member(name="访客", branch=org.two)
+    with pytest.raises(DomainError) as caught:
+        checkin.walk_in(org.organizer, event.sessions[0].id, visitor.id, nonce="wi-early",
+                        now=BEFORE)
+    assert (caught.value.code, caught.value.message) == ("not_open", "签到还没开始，请在开场前不久再试。")
+    assert db.session.query(Registration).filter_by(member_id=visitor.id).count() == 0
+    assert rows() == []
+    assert db.session.query(AuditLog).filter(AuditLog.action.in_(
+        ["registration.walk_in", "checkin.manual"])).count() == 0
+    # the same nonce once check-in is open: checked in, not answered from the refusal
+    answer = checkin.walk_in(org.organizer, event.sessions[0].id, visitor.id, nonce="wi-early",
+                             now=ON_TIME)
+    assert answer.result == "ok"
+
+
+def test_a_refused_walk_in_leaves_pending_and_waitlisted_registrations_as_they_were(org, factory):
+    event = make_event(org.organizer, walk_in=True, capacity=1, approval=True)
+    session = event.sessions[0]
+    waiting_for_approval = factory.member(name="待审核", branch=org.one)
+    pending = join(waiting_for_approval, event)
+    second = factory.member(name="候补者", branch=org.one)
+    signup.register(org.organizer, event.id, member_id=factory.member(branch=org.one).id)
+    waitlisted = join(second, event)
+    assert (pending.status, waitlisted.status) == ("pending", "waitlisted")
+    late = START + timedelta(days=2)  # check-in closed
+    for member in (waiting_for_approval, second):
+        with pytest.raises(DomainError) as caught:
+            checkin.walk_in(org.organizer, session.id, member.id, now=late)
+        assert caught.value.code == "closed"
+    db.session.expire_all()
+    assert db.session.get(Registration, pending.id).status == "pending"
+    assert db.session.get(Registration, waitlisted.id).status == "waitlisted"
+    assert rows() == [] and audit_count("registration.walk_in") == 0
+    # inside the window the same walk-in confirms and checks in, in one go
+    assert checkin.walk_in(org.organizer, session.id, second.id, now=ON_TIME).result == "ok"
+    assert db.session.get(Registration, waitlisted.id).status == "confirmed"
+    assert audit_count("registration.walk_in") == 1
+
+
+def test_a_walk_in_of_someone_on_leave_is_refused_without_a_row(training, org):
+    event = make_event(org.organizer, walk_in=True, title="允许列席")
+    registration = join(training.member, event)
+    approved_leave(org.organizer, registration)
+    with pytest.raises(DomainError) as caught:
+        checkin.walk_in(org.organizer, event.sessions[0].id, training.member.id, now=ON_TIME)
+    assert caught.value.code == "on_leave"
+    assert rows() == []
+
+
+def audit_count(action):
+    return db.session.query(AuditLog).filter_by(action=action).count()
+
+
+# ------------------------------------------------------------ guests (来宾)
+
+def test_a_guest_not_on_the_roster_is_counted_as_walk_in_only(org, factory):
+    event = make_event(org.organizer, walk_in=True)
+    session = event.sessions[0]
+    member = factory.member(name="李红", branch=org.one)
+    checkin.perform_checkin(session.id, method="manual", registration_id=join(member, event).id,
+                            operator=org.organizer, now=ON_TIME)
+    people_before = attendance.session_summary(session)
+
+    answer = checkin.walk_in_guest(org.organizer, session.id, " 周 来宾 ", "市委组织部",
+                                   "139 0000 1234", nonce="gu-1", now=ON_TIME)
+    assert (answer.result, answer.message) == ("ok", "签到成功")
+    assert answer.member == {"name": "周来宾", "branch": "市委组织部"}
+    [guest] = db.session.query(WalkInGuest).all()
+    assert (guest.name, guest.unit, guest.phone, guest.operator_id) == (
+        "周来宾", "市委组织部", "13900001234", org.organizer.id)
+    assert audit_count("checkin.guest") == 1
+    # 列席 1 more; 应到, 实到, the rate and the branch rows as before
+    summary = attendance.session_summary(session)
+    assert summary["walk_in"] == people_before["walk_in"] + 1 == 1
+    assert {k: v for k, v in summary.items() if k != "walk_in"} == {
+        k: v for k, v in people_before.items() if k != "walk_in"}
+    # never a branch's 参与人数 or 参与人次: the branch totals do not see guests
+    rows_ = attendance.attendance_rows(sessions=[session.id])
+    [(people, presences)] = db.session.execute(sa.select(
+        sa.func.count(sa.distinct(sa.case((rows_.c.present == 1, rows_.c.member_id)))),
+        sa.func.sum(rows_.c.present))).all()
+    assert (people, presences) == (1, 1)
+
+    # the same nonce again: the first answer; the same name and unit again: 已签到
+    assert checkin.walk_in_guest(org.organizer, session.id, "周来宾", "市委组织部",
+                                 nonce="gu-1", now=ON_TIME).result == "ok"
+    again = checkin.walk_in_guest(org.organizer, session.id, "周来宾", "市委组织部",
+                                  nonce="gu-2", now=ON_TIME + timedelta(minutes=3))
+    assert (again.result, again.message) == ("duplicate", f"已签到（{shanghai(ON_TIME)}），不用重复签到。")
+    assert db.session.query(WalkInGuest).count() == 1
+    assert attendance.session_summary(session)["walk_in"] == 1
+
+
+def test_a_refused_guest_writes_nothing(org, factory):
+    event = make_event(org.organizer, walk_in=True)
+    closed_to_walk_ins = make_event(org.organizer, title="不接受列席")
+    session = event.sessions[0]
+
+    def refusal(*args, session_id=session.id, now=ON_TIME, **kwargs):
+        with pytest.raises(DomainError) as caught:
+            checkin.walk_in_guest(org.organizer, session_id, *args, now=now, **kwargs)
+        return caught.value.code, caught.value.field
+
+    assert refusal("", "市委组织部") == ("guest_name_required", "name")
+    assert refusal("周来宾", "  ") == ("guest_unit_required", "unit")
+    assert refusal("周来宾", "市委组织部", "12345") == ("guest_phone_invalid", "phone")
+    assert refusal("周来宾", "市委组织部", now=BEFORE) == ("not_open", None)
+    assert refusal("周来宾", "市委组织部", now=START + timedelta(days=1)) == ("closed", None)
+    assert refusal("周来宾", "市委组织部",
+                   session_id=closed_to_walk_ins.sessions[0].id) == ("walk_in_not_allowed", None)
+    outsider = factory.member(name="二支书记", branch=org.two, role="secretary")
+    with pytest.raises(DomainError) as caught:
+        checkin.walk_in_guest(outsider, session.id, "周来宾", "市委组织部", now=ON_TIME)
+    assert caught.value.code == "forbidden"
+    events.cancel_event(org.organizer, event, "场地检修")
+    assert refusal("周来宾", "市委组织部") == ("event_cancelled", None)
+    assert db.session.query(WalkInGuest).count() == 0 and audit_count("checkin.guest") == 0
+
+
+# ------------------------------------------------------------------ back-fill
+
+def test_back_fill_opens_only_once_the_session_has_started(training, org):
+    t = training
+    early = scan(t.session, None, registration_id=t.registration.id, method="backfill",
+                 operator=org.organizer, reason="纸质签到表",
+                 now=t.session.starts_at - timedelta(minutes=1))
+    assert (early.result, early.code, early.message) == (
+        "refused", "backfill_not_started", "本场还没有开始，开始后才能补录。")
+    assert attendance.session_summary(t.session)["present"] == 0
+    started = scan(t.session, None, registration_id=t.registration.id, method="backfill",
+                   operator=org.organizer, reason="纸质签到表", now=t.session.starts_at)
+    assert started.result == "ok"
+    summary = attendance.session_summary(t.session)
+    assert (summary["present"], summary["backfilled"]) == (1, 1)
+    assert summary["by_branch"][0]["backfilled"] == 1
 
 
 # ------------------------------------------------------------------ tickets

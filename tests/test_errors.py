@@ -24,7 +24,7 @@ CODE_ARGUMENT = {
 }
 # perform_checkin()'s refusals are data: returned by these functions, or assigned to these
 # names, in app/checkin; they must be the codes of constants.CHECKIN_REFUSALS.
-REFUSAL_FUNCTIONS = {"_identify", "_check", "_check_state", "already_done"}
+REFUSAL_FUNCTIONS = {"_identify", "_check", "_timing", "_check_state", "already_done"}
 REFUSAL_NAMES = {"refusal", "code"}
 
 

@@ -11,7 +11,7 @@ import time_machine
 from app.audit.models import AuditLog
 from app.checkin import attendance
 from app.checkin import service as checkin
-from app.checkin.models import Checkin
+from app.checkin.models import Checkin, WalkInGuest
 from app.extensions import db
 from app.registration.models import Registration
 
@@ -301,7 +301,9 @@ def test_back_fill_lists_the_expected_and_marks_who_is_present(app, site, org, f
     checkin.perform_checkin(site.session.id, method="manual", registration_id=site.regs[0].id,
                             operator=org.organizer, now=ON_TIME)
     approved_leave(org.organizer, site.regs[2])
-    body = text(client_for(app, org.organizer).get(f"/checkin/sessions/{site.session.id}/backfill"))
+    with time_machine.travel(START + timedelta(hours=1), tick=False):  # back-fill is open
+        body = text(client_for(app, org.organizer).get(
+            f"/checkin/sessions/{site.session.id}/backfill"))
     assert "张伟" in body and "王芳" in body and "刘洋" in body and "列席者" not in body
     assert "已签到 08:55" in body and "未签退" in body
     assert "已请假" in body
@@ -313,11 +315,12 @@ def test_back_fill_lists_the_expected_and_marks_who_is_present(app, site, org, f
 
 def test_back_fill_needs_a_reason_and_someone_ticked(app, site, org):
     url = f"/checkin/sessions/{site.session.id}/backfill"
-    client = client_for(app, org.organizer)
-    empty = text(client.post(url, data={"registration_ids": [site.regs[1].id], "reason": "  ",
-                                        "nonce": "bf1"}))
+    with time_machine.travel(START + timedelta(hours=1), tick=False):  # back-fill is open
+        client = client_for(app, org.organizer)
+        empty = text(client.post(url, data={"registration_ids": [site.regs[1].id],
+                                            "reason": "  ", "nonce": "bf1"}))
+        nobody = text(client.post(url, data={"reason": "根据纸质签到表补录", "nonce": "bf2"}))
     assert "请填写补录原因，例如「根据纸质签到表补录」。" in empty
-    nobody = text(client.post(url, data={"reason": "根据纸质签到表补录", "nonce": "bf2"}))
     assert "请至少勾选一位要补录的人员。" in nobody
     assert db.session.query(Checkin).count() == 0
     assert db.session.query(AuditLog).filter(AuditLog.action.like("checkin.%")).count() == 0
@@ -353,9 +356,10 @@ def test_back_fill_results_per_person_include_refusals(app, site, org):
     checkin.perform_checkin(site.session.id, method="manual", registration_id=site.regs[0].id,
                             operator=org.organizer, now=ON_TIME)
     url = f"/checkin/sessions/{site.session.id}/backfill"
-    body = text(client_for(app, org.organizer).post(url, data={
-        "registration_ids": [site.regs[0].id, site.regs[1].id], "reason": "纸质签到表",
-        "nonce": "p2"}))
+    with time_machine.travel(START + timedelta(hours=1), tick=False):  # back-fill is open
+        body = text(client_for(app, org.organizer).post(url, data={
+            "registration_ids": [site.regs[0].id, site.regs[1].id], "reason": "纸质签到表",
+            "nonce": "p2"}))
     assert "原已签到" in body
     assert "未补录" in body and "已请假，本场不需要签到。" in body
 
@@ -420,3 +424,93 @@ def test_walk_in_of_an_inactive_or_unknown_member_is_refused(app, site, org, fac
     assert "要找的记录不存在" in text(client.post(url, data={"member_id": gone.id, "nonce": "g1"}))
     assert "要找的记录不存在" in text(client.post(url, data={"member_id": "x", "nonce": "g2"}))
     assert db.session.query(Checkin).count() == 0
+
+
+# ------------------------------------------------- issue 8: walk-ins, guests, back-fill
+
+def test_a_refused_walk_in_on_the_page_says_why_and_writes_nothing(app, site, org, factory):
+    visitor = factory.member(name="早到者", branch=org.one)
+    url = f"/checkin/sessions/{site.session.id}/walkin"
+    response = client_for(app, site.secretary).post(url + "?q=早到者", data={
+        "member_id": visitor.id, "nonce": "early"})  # a week before: check-in not open
+    body = text(response)
+    assert response.status_code == 200 and 'data-result="refused"' in body
+    assert "未能签到" in body and "签到还没开始，请在开场前不久再试。" in body
+    assert db.session.query(Registration).filter_by(member_id=visitor.id).count() == 0
+    assert db.session.query(Checkin).count() == 0
+    assert "本场列席（0 人）" in body
+
+
+def test_a_name_search_shows_who_has_checked_in(app, site, org, factory):
+    visitor = factory.member(name="访客丁", branch=org.one)
+    url = f"/checkin/sessions/{site.session.id}/walkin"
+    with time_machine.travel(ON_TIME, tick=False):
+        client = client_for(app, site.secretary)
+        before = text(client.get(url + "?q=访客丁"))
+        done = text(client.post(url + "?q=访客丁", data={"member_id": visitor.id, "nonce": "d1"}))
+        later = text(client.get(url + "?q=访客丁"))
+    results = re.compile(r'<ul class="list walkin-list" id="walkin-results">(.*?)</ul>', re.S)
+    assert "列席签到" in results.search(before).group(1)
+    for page in (done, later):
+        found = results.search(page).group(1)
+        assert "已签到 08:55" in found and "列席签到" not in found and "<button" not in found
+
+
+def test_a_guest_not_on_the_roster_checks_in_as_walk_in(app, site, org):
+    url = f"/checkin/sessions/{site.session.id}/walkin"
+    with time_machine.travel(ON_TIME, tick=False):
+        client = client_for(app, site.secretary)
+        page = text(client.get(url))
+        missing = text(client.post(url, data={"form": "guest", "name": "周来宾", "unit": "",
+                                              "nonce": "g0"}))
+        done = text(client.post(url, data={"form": "guest", "name": "周来宾",
+                                           "unit": "市委组织部", "phone": "", "nonce": "g1"}))
+        again = text(client.post(url, data={"form": "guest", "name": "周来宾",
+                                            "unit": "市委组织部", "nonce": "g2"}))
+        board = text(client.get(f"/checkin/sessions/{site.session.id}/board"))
+    assert "登记来宾" in page and "来宾姓名" in page and "来宾签到" in page
+    assert '<p class="error" id="unit-error">请填写来宾的单位。</p>' in missing
+    assert 'value="周来宾"' in missing  # what was typed stays
+    assert 'data-result="ok"' in done and "周来宾" in done and "市委组织部" in done
+    listed = done.split("本场列席（1 人）", 1)[1]
+    assert "周来宾" in listed and "来宾" in listed and "市委组织部 · 08:55" in listed
+    assert 'data-result="duplicate"' in again and "已签到（08:55），不用重复签到。" in again
+    assert '<b data-field="walk_in">1</b>' in board and '<b data-field="expected">3</b>' in board
+    assert db.session.query(WalkInGuest).count() == 1
+
+
+def test_back_fill_page_before_the_session_starts_says_when_it_opens(app, site, org):
+    url = f"/checkin/sessions/{site.session.id}/backfill"
+    client = client_for(app, org.organizer)
+    body = text(client.get(url))
+    assert "本场还没有开始，开始后才能补录" in body
+    assert 'name="registration_ids"' not in body and "为勾选的人员补录" not in body
+    posted = text(client.post(url, data={"registration_ids": [site.regs[0].id],
+                                         "reason": "根据纸质签到表补录", "nonce": "too-early"}))
+    assert "本场还没有开始，开始后才能补录。" in posted
+    assert db.session.query(Checkin).count() == 0
+
+
+def test_back_filled_check_ins_are_marked_wherever_check_ins_are_listed(app, site, org):
+    """补录 on the back-fill page, the ticket's staff page, the scanner's search, the board."""
+    session = site.session
+    checkin.perform_checkin(session.id, method="backfill", registration_id=site.regs[0].id,
+                            operator=org.organizer, reason="根据纸质签到表补录",
+                            now=START + timedelta(hours=1))
+    checkin.perform_checkin(session.id, method="manual", registration_id=site.regs[1].id,
+                            operator=org.organizer, now=ON_TIME)
+    code = checkin.ticket_for(db.session.get(Registration, site.regs[0].id)).code
+    with time_machine.travel(START + timedelta(hours=2), tick=False):
+        client = client_for(app, org.organizer)
+        backfill = text(client.get(f"/checkin/sessions/{session.id}/backfill"))
+        ticket = text(client.get(f"/t/{code}"))
+        found = client.get(f"/api/v1/sessions/{session.id}/expected?q=张伟").get_json()
+        others = client.get(f"/api/v1/sessions/{session.id}/expected?q=王芳").get_json()
+        board = text(client.get(f"/checkin/sessions/{session.id}/board"))
+        summary = client.get(f"/api/v1/sessions/{session.id}/summary").get_json()
+    rows = dict(re.findall(r'<span class="title">(\S+)</span>(.*?)</label>', backfill, re.S))
+    assert "补录" in rows["张伟"] and "补录" not in rows["王芳"]
+    assert '<span class="badge badge-amber">补录</span>' in ticket
+    assert found["items"][0]["backfilled"] is True and others["items"][0]["backfilled"] is False
+    assert '<small class="board-note">含补录 1</small>' in board
+    assert summary["backfilled"] == 1  # the scanner's 补录 badge: test_browser_scanner.py

@@ -154,7 +154,7 @@ def openapi_document():
                 "Summary": {
                     "type": "object",
                     "required": ["expected", "present", "on_leave", "absent", "late", "walk_in",
-                                 "rate", "by_branch"],
+                                 "backfilled", "rate", "by_branch"],
                     "description": "DESIGN §3: 应到 expected = confirmed registrations "
                                    "(including invited, excluding walk-ins); 请假 on_leave = "
                                    "expected with approved leave covering the session (and not "
@@ -162,11 +162,14 @@ def openapi_document():
                                    "缺席 absent = expected − on_leave − present; 到会率 rate = "
                                    "present ÷ (expected − on_leave), null when that is 0; 迟到 "
                                    "late = present whose first entry was after start + grace; "
-                                   "列席 walk_in = walk-ins present, outside the rate.",
+                                   "列席 walk_in = walk-ins present (members and guests not on "
+                                   "the roster), outside the rate; 补录 backfilled = present "
+                                   "whose first entry was a back-fill.",
                     "properties": {
                         "expected": {"type": "integer"}, "present": {"type": "integer"},
                         "on_leave": {"type": "integer"}, "absent": {"type": "integer"},
                         "late": {"type": "integer"}, "walk_in": {"type": "integer"},
+                        "backfilled": {"type": "integer"},
                         "rate": {"type": "number", "nullable": True, "example": 0.8571},
                         "by_branch": {"type": "array",
                                       "items": {"$ref": "#/components/schemas/BranchSummary"}},
@@ -174,12 +177,14 @@ def openapi_document():
                 },
                 "BranchSummary": {
                     "type": "object",
-                    "required": ["branch", "expected", "present", "on_leave", "absent"],
+                    "required": ["branch", "expected", "present", "on_leave", "absent",
+                                 "backfilled"],
                     "properties": {"branch": {"type": "string"},
                                    "expected": {"type": "integer"},
                                    "present": {"type": "integer"},
                                    "on_leave": {"type": "integer"},
-                                   "absent": {"type": "integer"}},
+                                   "absent": {"type": "integer"},
+                                   "backfilled": {"type": "integer"}},
                 },
                 "ExpectedMember": {
                     "type": "object",
@@ -192,6 +197,9 @@ def openapi_document():
                         "checked_in_at": {"type": "string", "format": "date-time",
                                           "nullable": True},
                         "checked_out": {"type": "boolean"},
+                        "backfilled": {"type": "boolean",
+                                       "description": "The entry was a back-fill (补录) from "
+                                                      "a paper list."},
                         "on_leave": {"type": "boolean",
                                      "description": "Approved leave covers this session "
                                                     "(and not checked in)."},

@@ -34,22 +34,27 @@ Building blocks
       walk_in      列席: a confirmed walk-in with an entry (counted apart, not in the rate)
       late         迟到: an entry, and the first entry was late
       left_early   早退: an entry, and a first check-out before end − grace minutes
-      backfilled   the first entry was a back-fill (补录; entry_reason says why)
+      backfilled   the first entry was a back-fill (补录; entry_reason says why): every
+                   list of check-ins marks these 补录
       credited     counts for 学时: a confirmed entry, and a check-out too where the
                    session requires one (walk-ins earn hours like anyone who came)
     and credit_hours: the session's credit hours where credited, else 0.
 ``totals(rows)``
     Labelled aggregate columns over attendance rows for any GROUP BY: expected,
     present, on_leave, absent, late (among the present), left_early (among the
-    present), walk_in, hours, people (参与人数: distinct members present) and
-    presences (参与人次: present (member, session) pairs).
+    present), walk_in, backfilled (among the present), hours, people (参与人数:
+    distinct members present) and presences (参与人次: present (member, session) pairs).
+``guest_rows(sessions=None)``
+    列席来宾, guests not on the roster: one row per guest and session. Never in
+    attendance_rows, so never in 应到, the rate or a branch's numbers; an event's or a
+    session's 列席 adds their count to the walk_in total.
 ``completion_rows(registrations)``
     One row per registration: hours, total_hours (of its event), ratio and completed
     (0/1: hours ÷ total ≥ the event's completion ratio).
 
 Readers
 -------
-``session_summary(session)``          应到/实到/请假/缺席/迟到/列席 and the rate, in total and per branch
+``session_summary(session)``          应到/实到/请假/缺席/迟到/列席/补录 and the rate, in total and per branch
 ``states(sessions, registrations)``   {(registration_id, session_id): row} for the on-site pages
 ``hours_by_registration(ids)``        {registration_id: 学时} for many registrations at once
 ``hours(registration)``, ``attended(registration_id)``  one registration's 学时 and credited sessions
@@ -76,7 +81,7 @@ from app.registration.models import Leave, Registration
 from app.timeutil import local_zone
 
 from .constants import OK
-from .models import Checkin
+from .models import Checkin, WalkInGuest
 
 FIRST = (Checkin.at, Checkin.id)
 # Hours are floats (1.5 学时): a completion ratio reached exactly must not miss by a rounding.
@@ -224,6 +229,7 @@ def totals(rows):
         count(rows.c.present * rows.c.late).label("late"),
         count(rows.c.present * rows.c.left_early).label("left_early"),
         count(rows.c.walk_in).label("walk_in"),
+        count(rows.c.present * rows.c.backfilled).label("backfilled"),
         count(rows.c.credit_hours).label("hours"),
         sa.func.count(sa.distinct(sa.case((rows.c.present == 1, rows.c.member_id))))
         .label("people"),
@@ -256,24 +262,40 @@ def _number(value):
     return int(value or 0)
 
 
+def guest_rows(sessions=None):
+    """列席来宾 (WalkInGuest: people not on the roster checked in at the door), one row per
+    guest and session: session_id, name, unit, entry_at. Guests have no registration and
+    no branch, so attendance_rows() never holds them: they are 列席 only, never 应到,
+    the rate or a branch's 参与人数. ``sessions`` narrows them like attendance_rows'."""
+    query = sa.select(WalkInGuest.id.label("guest_id"), WalkInGuest.session_id,
+                      WalkInGuest.name, WalkInGuest.unit, WalkInGuest.at.label("entry_at"))
+    if sessions is not None:
+        query = query.where(WalkInGuest.session_id.in_(sessions))
+    return query.subquery("guests")
+
+
 def session_summary(session):
     """应到/实到/请假/缺席/迟到/列席 for one session, in total and per branch (the branch
-    kept on each registration), and 到会率 = present ÷ (expected − on leave)."""
+    kept on each registration), and 到会率 = present ÷ (expected − on leave). 列席
+    counts walk-in members and guests; 补录 (backfilled) counts the present whose first
+    entry was a back-fill."""
     rows = attendance_rows(sessions=[session.id])
     sums = {c.name: c for c in totals(rows)}
+    keys = ("expected", "present", "on_leave", "absent", "late", "walk_in", "backfilled")
     found = db.session.execute(
-        sa.select(Branch.name, *(sums[k] for k in ("expected", "present", "on_leave", "absent",
-                                                   "late", "walk_in")))
+        sa.select(Branch.name, *(sums[k] for k in keys))
         .select_from(rows).join(Branch, Branch.id == rows.c.branch_id)
         .group_by(Branch.id, Branch.name, Branch.path).order_by(Branch.path)
     ).all()
-    keys = ("expected", "present", "on_leave", "absent", "late", "walk_in")
     total = {key: sum(_number(getattr(row, key)) for row in found) for key in keys}
+    guests = guest_rows(sessions=[session.id])
+    total["walk_in"] += _number(db.session.scalar(sa.select(sa.func.count()).select_from(guests)))
     base = total["expected"] - total["on_leave"]
     total["rate"] = round(total["present"] / base, 4) if base else None
     total["by_branch"] = [
         {"branch": row.name, **{key: _number(getattr(row, key))
-                                for key in ("expected", "present", "on_leave", "absent")}}
+                                for key in ("expected", "present", "on_leave", "absent",
+                                            "backfilled")}}
         for row in found if row.expected]
     return total
 

@@ -5,8 +5,9 @@ OK, DUPLICATE, REFUSED = CHECKIN_RESULTS
 # perform_checkin()'s codes, in the order they are checked: stored on refused and duplicate
 # rows (result "duplicate" for the two already_* codes) and answered to the scanner.
 CHECKIN_REFUSALS = ("unknown_ticket", "wrong_event", "event_cancelled", "not_confirmed",
-                    "on_leave", "not_open", "closed", "already_checked_in",
-                    "already_checked_out", "not_checked_in", "expired_code")
+                    "on_leave", "backfill_not_started", "not_open", "closed",
+                    "already_checked_in", "already_checked_out", "not_checked_in",
+                    "expired_code")
 
 METHOD_LABELS = {
     "ticket_scan": "扫票签到",
@@ -29,6 +30,7 @@ AUDIT_ACTIONS = {
     "checkin.manual": "手工签到",
     "checkin.backfill": "补录签到",
     "registration.walk_in": "现场列席登记",
+    "checkin.guest": "登记列席来宾",
     "scanner_link.create": "创建扫码授权链接",
     "scanner_link.revoke": "撤销扫码授权链接",
 }
@@ -38,6 +40,10 @@ AUDIT_DETAILS = {
         "kind": ("操作", KIND_LABELS),
         "result": ("结果", RESULT_LABELS),
         "reason": ("补录原因", None),
+    },
+    "walk_in_guest": {
+        "name": ("来宾", None),
+        "unit": ("单位", None),
     },
     "scanner_link": {
         "label": None,

@@ -86,3 +86,32 @@ class ScannerLink(db.Model):
 
     def is_valid(self, now):
         return self.revoked_at is None and now < self.expires_at
+
+
+class WalkInGuest(db.Model):
+    """列席来宾: someone not on the roster whom staff checked in at the door (name, unit,
+    phone optional). One row per guest and session, never deleted. A guest has no
+    registration and no branch, so no reader of registrations or check-ins meets one:
+    guests are counted as 列席 only (attendance.guest_count), never in 应到, the rate or
+    a branch's 参与人数."""
+
+    __tablename__ = "walk_in_guest"
+
+    id = db.Column(db.Integer, primary_key=True)
+    session_id = db.Column(db.Integer, db.ForeignKey("event_session.id"), nullable=False,
+                           index=True)
+    name = db.Column(db.String(50), nullable=False)
+    unit = db.Column(db.String(100), nullable=False)
+    phone = db.Column(db.String(20), nullable=False, default="")
+    at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    operator_id = db.Column(db.Integer, db.ForeignKey("member.id"))
+    nonce = db.Column(db.String(64))
+
+    session = db.relationship("EventSession")
+    operator = db.relationship("Member")
+
+    __table_args__ = (
+        sa.Index("uq_walk_in_guest_nonce", "nonce", unique=True,
+                 sqlite_where=sa.text("nonce is not null"),
+                 postgresql_where=sa.text("nonce is not null")),
+    )

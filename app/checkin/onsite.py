@@ -4,6 +4,8 @@ walk-ins (列席), the member's landing after a self check-in, the session to pr
 app/checkin/onsite_views.py parses, authorizes, calls one of these and renders; the
 numbers come from attendance.py and every check-in goes through perform_checkin().
 """
+from dataclasses import dataclass
+
 import sqlalchemy as sa
 
 from app.errors import DomainError, message_for
@@ -19,7 +21,7 @@ from app.timeutil import format_local, utcnow
 from . import attendance
 from .constants import DUPLICATE, REFUSED
 from .models import Ticket
-from .service import ScanResult, checkin_window, parse_ticket_code, perform_checkin
+from .service import ScanResult, backfill_open, checkin_window, parse_ticket_code, perform_checkin
 
 WALK_IN_RESULTS = 20
 
@@ -89,7 +91,10 @@ def expected_list(session):
 def backfill(actor, session, registration_ids, reason, with_exit=False, nonce_for=None):
     """补录 from a paper list: each ticked expected person goes through perform_checkin
     (method "backfill", with the reason), and the check-out too where the session needs
-    it and ``with_exit``. Returns one result per person: name, branch, entry, exit."""
+    it and ``with_exit``. Opens once the session has started (backfill_not_started
+    before). Returns one result per person: name, branch, entry, exit."""
+    if not backfill_open(session):
+        raise DomainError("backfill_not_started")
     reason = " ".join((reason or "").split())
     if not reason:
         raise DomainError("backfill_reason_required", field="reason")
@@ -124,10 +129,11 @@ def _backfill_one(actor, session, registration_id, kind, reason, nonce_for):
 def walk_in_search(actor, session, q):
     """Active members ``actor`` may check in as 列席, found by ``q`` under the search rule
     (org/search.py: their own scope, phones by the last four digits unless an admin),
-    and {member_id: registration} for those already registered for the event.
+    {member_id: registration} for those already registered for the event, and
+    {member_id: attendance row} of this session for them (entry_at: checked in).
     Raises DomainError (field "q") for a refused phone query."""
     if not clean_text(q):
-        return [], {}
+        return [], {}, {}
     problem = search.query_problem(actor, q)
     if problem is not None:
         raise problem
@@ -141,19 +147,36 @@ def walk_in_search(actor, session, q):
                 Registration.event_id == session.event_id,
                 Registration.member_id.in_([m.id for m in members]),
                 Registration.status.in_(ACTIVE_STATUSES)))}
-    return members, registered
+    found = attendance.states(sessions=[session.id],
+                              registrations=[r.id for r in registered.values()]) if registered else {}
+    states = {r.member_id: found.get((r.id, session.id)) for r in registered.values()}
+    return members, registered, states
+
+
+@dataclass(frozen=True)
+class WalkIn:
+    """One person checked in as 列席: a member (branch) or a guest (unit)."""
+
+    name: str
+    where: str  # the branch kept on the registration, or the guest's unit
+    at: object
+    guest: bool = False
 
 
 def walk_ins(session):
-    """The people checked in as 列席 for this session: (name, branch, first entry), earliest first."""
+    """The people checked in as 列席 for this session, members and guests, earliest first."""
     rows = attendance.attendance_rows(sessions=[session.id])
-    return db.session.execute(
-        db.select(Member.name, Branch.name, rows.c.entry_at)
+    members = db.session.execute(
+        db.select(Member.name, Branch.name, rows.c.entry_at, rows.c.registration_id)
         .select_from(rows)
         .join(Member, Member.id == rows.c.member_id)
         .join(Branch, Branch.id == rows.c.branch_id)
-        .where(rows.c.walk_in == 1)
-        .order_by(rows.c.entry_at, rows.c.registration_id)).all()
+        .where(rows.c.walk_in == 1)).all()
+    guests = attendance.guest_rows(sessions=[session.id])
+    people = [WalkIn(name, branch, at) for name, branch, at, _ in members]
+    people += [WalkIn(g.name, g.unit, g.entry_at, guest=True)
+               for g in db.session.execute(sa.select(guests)).all()]
+    return sorted(people, key=lambda person: person.at)
 
 
 # ------------------------------------------------------------------ self check-in

@@ -77,3 +77,22 @@ class WalkinForm(ChineseForm):
     def clean_nonce(self):
         value = _nonce(self.nonce.data)
         return f"wi-{value}" if value else None
+
+
+class GuestForm(ChineseForm):
+    """A guest not on the roster (来宾), checked in as 列席: name and unit, phone optional.
+    The service checks the values (and answers at these fields); lengths only here."""
+
+    name = StringField("来宾姓名", validators=[Optional(), Length(max=50)])
+    unit = StringField("单位", validators=[Optional(), Length(max=100)])
+    phone = StringField("手机号（可不填）", validators=[Optional(), Length(max=20)])
+    nonce = HiddenField()
+
+    def setup(self):
+        if not self.nonce.data:
+            self.nonce.data = new_nonce()
+        return self
+
+    def clean_nonce(self):
+        value = _nonce(self.nonce.data)
+        return f"gu-{value}" if value else None

@@ -25,7 +25,14 @@ from app.web import search_rate_limit
 
 from . import attendance, mine, onsite
 from . import service as checkin
-from .onsite_forms import BackfillForm, TicketCheckinForm, WalkinForm, WalkinSearchForm, new_nonce
+from .onsite_forms import (
+    BackfillForm,
+    GuestForm,
+    TicketCheckinForm,
+    WalkinForm,
+    WalkinSearchForm,
+    new_nonce,
+)
 from .qr import qr_svg
 
 bp = Blueprint("onsite", __name__)
@@ -349,7 +356,8 @@ def backfill(session_id):
         abort(400)
     return _page("checkin/onsite/backfill.html", session=session, event=session.event,
                  form=form, alert=alert, results=results, registrations=onsite.expected_list(session),
-                 links=onsite_links(session), label=_session_label)
+                 is_open=checkin.backfill_open(session), links=onsite_links(session),
+                 label=_session_label)
 
 
 # ----------------------------------------------------------------- walk-ins
@@ -358,15 +366,19 @@ def backfill(session_id):
 @staff_required
 @search_rate_limit()
 def walkin(session_id):
-    """列席: find an active member in one's own scope and check them in, when the event
-    allows walk-ins."""
+    """列席: find an active member in one's own scope and check them in, or check in a
+    guest who is not on the roster (name, unit), when the event allows walk-ins. A
+    refused walk-in writes nothing and shows why in red."""
     session = _managed_session(session_id)
     event = session.event
     actor = current_user._get_current_object()
     search = WalkinSearchForm(request.args)
     search.validate()
-    alert, answer, members, registered = None, None, None, {}
-    if request.method == "POST":
+    guest_form = GuestForm(formdata=None).setup()
+    answer, members, registered, states = None, None, {}, {}
+    if request.method == "POST" and request.form.get("form") == "guest":
+        answer, guest_form = _guest_walk_in(actor, session)
+    elif request.method == "POST":
         form = WalkinForm()
         if not form.validate_on_submit():
             abort(400)
@@ -375,17 +387,29 @@ def walkin(session_id):
                                      nonce=form.clean_nonce(),
                                      device=request.headers.get("User-Agent", ""))
         except DomainError as exc:
-            alert = exc.message
+            answer = onsite.refused(exc)
     query_text = (search.value("q") or "").strip()
     if event.allow_walk_in and query_text:
         try:
-            members, registered = onsite.walk_in_search(actor, session, query_text)
+            members, registered, states = onsite.walk_in_search(actor, session, query_text)
         except DomainError as exc:
             place_error(search, exc)
             members = []
     return _page("checkin/onsite/walkin.html", session=session, event=event, search=search,
-                 members=members, registered=registered, alert=alert, answer=answer,
-                 walk_ins=onsite.walk_ins(session), links=onsite_links(session),
-                 label=_session_label, new_nonce=new_nonce,
+                 members=members, registered=registered, states=states, answer=answer, guest_form=guest_form, walk_ins=onsite.walk_ins(session),
+                 links=onsite_links(session), label=_session_label, new_nonce=new_nonce,
                  shown_phone=lambda m: m.phone if can_see_full_phone(current_user, m)
                  else m.masked_phone)
+
+
+def _guest_walk_in(actor, session):
+    """(the answer or None, the guest form to show): a refusal at its field, or in red."""
+    form = GuestForm().setup()
+    if not form.validate_on_submit():
+        return None, form
+    try:
+        answer = checkin.walk_in_guest(actor, session.id, form.name.data, form.unit.data,
+                                       form.phone.data, nonce=form.clean_nonce())
+    except DomainError as exc:
+        return (onsite.refused(exc) if place_error(form, exc) else None), form
+    return answer, GuestForm(formdata=None).setup()

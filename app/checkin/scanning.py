@@ -176,7 +176,8 @@ def expected_members(access, q, limit=SEARCH_LIMIT):
         raise problem
     rows = attendance.attendance_rows(sessions=[access.session.id])
     query = (db.select(rows.c.registration_id, rows.c.source, rows.c.entry_at, rows.c.exit_at,
-                       rows.c.on_leave, Member.name, Member.phone, Branch.name.label("branch"))
+                       rows.c.on_leave, rows.c.backfilled, Member.name, Member.phone,
+                       Branch.name.label("branch"))
              .select_from(rows)
              .join(Member, Member.id == rows.c.member_id)
              .join(Branch, Branch.id == rows.c.branch_id))
@@ -194,6 +195,7 @@ def expected_members(access, q, limit=SEARCH_LIMIT):
         "checked_in": row.entry_at is not None,
         "checked_in_at": row.entry_at.isoformat() if row.entry_at else None,
         "checked_out": row.exit_at is not None,
+        "backfilled": bool(row.backfilled),
         "on_leave": bool(row.on_leave),
         "walk_in": row.source == "walk_in",
     } for row in found[:limit]]

@@ -3,13 +3,15 @@ the ticket page, self check-in, manual check-in and back-fill all go through it.
 
 Ordered checks, each with a stable code (constants.CHECKIN_REFUSALS; messages in
 app/errors.py): unknown_ticket, wrong_event, event_cancelled, not_confirmed, on_leave,
-not_open, closed, already_checked_in / already_checked_out (answered as a duplicate with
-the first time), not_checked_in (an exit without an entry), expired_code (self check-in
-with an old slot code). The registration row is locked while deciding; a repeated nonce
-returns the first answer and writes nothing. Who counts as on leave, and which entry is
-the first, is decided in attendance.py. Also here: tickets, the check-in window, the
-rotating self check-in codes, walk-ins and scanner links; every writer owns its
-write_transaction().
+backfill_not_started (a back-fill before the session started) or not_open / closed (the
+window of every other method), already_checked_in / already_checked_out (answered as a
+duplicate with the first time), not_checked_in (an exit without an entry), expired_code
+(self check-in with an old slot code). The registration row is locked while deciding; a
+repeated nonce returns the first answer and writes nothing. Who counts as on leave, and
+which entry is the first, is decided in attendance.py. Also here: tickets, the check-in
+window, the rotating self check-in codes, walk-ins (members, and guests not on the
+roster) and scanner links; every writer owns its write_transaction(), and
+record_checkin() is the check-in inside one (perform_checkin's and walk_in's).
 """
 import hashlib
 import hmac
@@ -25,8 +27,10 @@ from sqlalchemy.exc import IntegrityError
 from app.audit.service import record
 from app.errors import DomainError, message_for
 from app.events.models import Event, EventSession
+from app.events.service import can_manage
 from app.extensions import db
 from app.org.models import Member
+from app.org.normalize import clean_name, clean_text, is_valid_phone, normalize_phone
 from app.org.scope import can_see_member
 from app.registration.models import Registration
 from app.timeutil import format_local, utcnow
@@ -34,7 +38,7 @@ from app.txn import lock, write_transaction
 
 from . import attendance
 from .constants import DUPLICATE, OK, REFUSED, TICKET_ALPHABET, TICKET_LENGTH
-from .models import Checkin, ScannerLink, Ticket
+from .models import Checkin, ScannerLink, Ticket, WalkInGuest
 
 
 @dataclass
@@ -118,6 +122,11 @@ def checkin_window(session):
     return opens, closes
 
 
+def backfill_open(session, now=None):
+    """Back-fill (补录) opens once the session has started: nobody is missing before."""
+    return (now or utcnow()) >= session.starts_at
+
+
 def _member_json(registration):
     if registration is None:
         return None
@@ -149,63 +158,91 @@ def perform_checkin(session_id, *, kind="entry", method, code=None, registration
     """Record one check-in (kind "entry") or check-out ("exit") and say how it went.
 
     Identify the person by ``code`` (a ticket code or ticket URL) or ``registration_id``
-    (self check-in, manual, back-fill). Back-fill skips the time window. Self check-in
-    passes ``slot_valid``: whether the rotating code was still good. Returns a
-    ScanResult; refusals are answers too (result "refused"), and every call writes
-    exactly one Checkin row unless its ``nonce`` was seen before.
+    (self check-in, manual, back-fill). Back-fill skips the time window but opens only
+    once the session has started. Self check-in passes ``slot_valid``: whether the
+    rotating code was still good. Returns a ScanResult; refusals are answers too (result
+    "refused"), and every call writes exactly one Checkin row unless its ``nonce`` was
+    seen before.
     """
     if kind not in ("entry", "exit"):
         raise DomainError("bad_request")
-    code = _printable(code)
-    nonce = _printable(nonce).strip()[:64] or None
-    if nonce:
-        seen = db.session.scalar(db.select(Checkin).filter_by(nonce=nonce))
-        if seen is not None:
-            if seen.session_id != session_id:  # a client reusing ids across sessions
-                raise DomainError("bad_request")
-            return _answer(seen)
+    nonce = _clean_nonce(nonce)
+    seen = _seen(nonce, session_id)
+    if seen is not None:
+        return _answer(seen)
     try:
         with write_transaction():
-            session = db.session.get(EventSession, session_id)
-            if session is None:
-                raise DomainError("not_found")
-            now = now or utcnow()
-            row = Checkin(session_id=session.id, kind=kind, method=method, at=now,
-                          operator_id=getattr(operator, "id", None),
-                          scanner_link_id=getattr(scanner_link, "id", None),
-                          device=(device or "")[:120], nonce=nonce, reason=(reason or "")[:200],
-                          scanned=(code or "")[:200])
-            registration, refusal = _identify(session, code, registration_id)
-            if registration is not None:
-                registration = lock(Registration, registration.id)
-                row.registration_id = registration.id
-            if refusal is None:
-                refusal = _check(session, registration, kind, method, now)
-            if refusal is None:
-                refusal = _check_state(session, registration, kind)
-            if refusal is None and slot_valid is False:
-                refusal = "expired_code"
-            if refusal is None:
-                row.result = OK
-                row.late = kind == "entry" and attendance.is_late(session, now, method)
-            elif refusal in ("already_checked_in", "already_checked_out"):
-                row.result, row.code = DUPLICATE, refusal
-            else:
-                row.result, row.code = REFUSED, refusal
-            db.session.add(row)
-            db.session.flush()
-            if method in ("manual", "backfill"):
-                record(operator, f"checkin.{method}", row, session_id=session.id,
-                       registration_id=row.registration_id, kind=kind, result=row.result,
-                       reason=row.reason)
+            row = record_checkin(session_id, kind=kind, method=method, code=code,
+                                 registration_id=registration_id, nonce=nonce,
+                                 operator=operator, scanner_link=scanner_link, device=device,
+                                 reason=reason, now=now, slot_valid=slot_valid)
             answer = _answer(row)
-    except IntegrityError:
-        # The same nonce arrived twice at once: the first one's answer stands.
-        seen = db.session.scalar(db.select(Checkin).filter_by(nonce=nonce)) if nonce else None
-        if seen is None:
-            raise
-        return _answer(seen)
+    except IntegrityError as error:
+        return _nonce_race(nonce, error)
     return answer
+
+
+def record_checkin(session_id, *, kind="entry", method, code=None, registration_id=None,
+                   nonce=None, operator=None, scanner_link=None, device="", reason="",
+                   now=None, slot_valid=None):
+    """perform_checkin()'s ordered checks and its one Checkin row, inside the caller's
+    write transaction (perform_checkin, walk_in); returns the row, flushed."""
+    session = db.session.get(EventSession, session_id)
+    if session is None:
+        raise DomainError("not_found")
+    code = _printable(code)
+    now = now or utcnow()
+    row = Checkin(session_id=session.id, kind=kind, method=method, at=now,
+                  operator_id=getattr(operator, "id", None),
+                  scanner_link_id=getattr(scanner_link, "id", None),
+                  device=(device or "")[:120], nonce=nonce, reason=(reason or "")[:200],
+                  scanned=(code or "")[:200])
+    registration, refusal = _identify(session, code, registration_id)
+    if registration is not None:
+        registration = lock(Registration, registration.id)
+        row.registration_id = registration.id
+    if refusal is None:
+        refusal = _check(session, registration, kind, method, now)
+    if refusal is None:
+        refusal = _check_state(session, registration, kind)
+    if refusal is None and slot_valid is False:
+        refusal = "expired_code"
+    if refusal is None:
+        row.result = OK
+        row.late = kind == "entry" and attendance.is_late(session, now, method)
+    elif refusal in ("already_checked_in", "already_checked_out"):
+        row.result, row.code = DUPLICATE, refusal
+    else:
+        row.result, row.code = REFUSED, refusal
+    db.session.add(row)
+    db.session.flush()
+    if method in ("manual", "backfill"):
+        record(operator, f"checkin.{method}", row, session_id=session.id,
+               registration_id=row.registration_id, kind=kind, result=row.result,
+               reason=row.reason)
+    return row
+
+
+def _clean_nonce(nonce):
+    return _printable(nonce).strip()[:64] or None
+
+
+def _seen(nonce, session_id):
+    """The row a nonce already wrote (a scanner resending), or None."""
+    if not nonce:
+        return None
+    seen = db.session.scalar(db.select(Checkin).filter_by(nonce=nonce))
+    if seen is not None and seen.session_id != session_id:  # a client reusing ids across sessions
+        raise DomainError("bad_request")
+    return seen
+
+
+def _nonce_race(nonce, error):
+    """The same nonce arrived twice at once: the first one's answer stands."""
+    seen = db.session.scalar(db.select(Checkin).filter_by(nonce=nonce)) if nonce else None
+    if seen is None:
+        raise error
+    return _answer(seen)
 
 
 def _printable(text):
@@ -237,8 +274,14 @@ def _check(session, registration, kind, method, now):
         return "not_confirmed"
     if kind == "entry" and attendance.on_leave(registration.id, session.id):
         return "on_leave"
+    return _timing(session, method, now)
+
+
+def _timing(session, method, now):
+    """When a check-in may happen: inside the check-in window; a back-fill (补录 from a
+    paper list) after the window too, but never before the session has started."""
     if method == "backfill":
-        return None
+        return None if backfill_open(session, now) else "backfill_not_started"
     opens, closes = checkin_window(session)
     if now < opens:
         return "not_open"
@@ -315,7 +358,11 @@ def _refuse_without_row(code, registration):
 
 def walk_in(operator, session_id, member_id, nonce=None, device="", now=None):
     """Check in someone not on the list as 列席 (if the event allows it): a member in the
-    operator's own scope, the same people the walk-in search finds."""
+    operator's own scope, the same people the walk-in search finds.
+
+    One transaction: the walk-in registration (or the confirmation of a pending or
+    waitlisted one) and the check-in stand or fall together, so a refused walk-in
+    (签到还没开始, 已请假 ...) raises its DomainError and writes nothing at all."""
     session = db.session.get(EventSession, session_id)
     member = db.session.get(Member, member_id)
     if session is None or member is None or not member.active:
@@ -325,27 +372,112 @@ def walk_in(operator, session_id, member_id, nonce=None, device="", now=None):
     event = session.event
     if not event.allow_walk_in:
         raise DomainError("walk_in_not_allowed")
-    with write_transaction():
-        lock(Event, event.id)
-        registration = db.session.scalar(
-            db.select(Registration).where(
-                Registration.event_id == event.id, Registration.member_id == member.id,
-                Registration.status.in_(("pending", "confirmed", "waitlisted"))))
-        if registration is None:
-            registration = Registration(event_id=event.id, member_id=member.id,
-                                        status="confirmed", source="walk_in",
-                                        branch_id=member.branch_id,
-                                        registered_by_id=getattr(operator, "id", None))
-            db.session.add(registration)
+    nonce = _clean_nonce(nonce)
+    seen = _seen(nonce, session.id)
+    if seen is not None:
+        return _answer(seen)
+    try:
+        with write_transaction():
+            lock(Event, event.id)
+            registration = _walk_in_registration(operator, event, member)
+            row = record_checkin(session.id, method="manual", registration_id=registration.id,
+                                 operator=operator, nonce=nonce, device=device, now=now)
+            if row.result == REFUSED:
+                raise DomainError(row.code)
+            answer = _answer(row)
+    except IntegrityError as error:
+        return _nonce_race(nonce, error)
+    return answer
+
+
+def _walk_in_registration(operator, event, member):
+    """The member's registration to check in on, inside walk_in()'s transaction: their own
+    confirmed one, a pending or waitlisted one confirmed, or a new walk-in registration."""
+    registration = db.session.scalar(
+        db.select(Registration).where(
+            Registration.event_id == event.id, Registration.member_id == member.id,
+            Registration.status.in_(("pending", "confirmed", "waitlisted"))))
+    if registration is None:
+        registration = Registration(event_id=event.id, member_id=member.id,
+                                    status="confirmed", source="walk_in",
+                                    branch_id=member.branch_id,
+                                    registered_by_id=getattr(operator, "id", None))
+        db.session.add(registration)
+        db.session.flush()
+        record(operator, "registration.walk_in", registration, event_id=event.id,
+               member_id=member.id)
+    elif registration.status != "confirmed":
+        record(operator, "registration.walk_in", registration, event_id=event.id,
+               member_id=member.id, status=[registration.status, "confirmed"])
+        registration.status = "confirmed"
+        db.session.flush()
+    return registration
+
+
+def walk_in_guest(operator, session_id, name, unit, phone="", nonce=None, now=None):
+    """Check in a guest who is not on the roster (来宾: name, unit, phone optional) as 列席,
+    if the event allows walk-ins and check-in is open. One WalkInGuest row per guest and
+    session: the same name and unit again is answered as a duplicate with the first
+    time; a refusal raises its DomainError and writes nothing. Guests are counted as 列席
+    only: never 应到, the rate or a branch's numbers (attendance.guest_count)."""
+    name, unit = clean_name(name)[:50], clean_text(unit)[:100]
+    phone = normalize_phone(phone)
+    if not name:
+        raise DomainError("guest_name_required", field="name")
+    if not unit:
+        raise DomainError("guest_unit_required", field="unit")
+    if phone and not is_valid_phone(phone):
+        raise DomainError("guest_phone_invalid", field="phone")
+    session = db.session.get(EventSession, session_id)
+    if session is None:
+        raise DomainError("not_found")
+    event = session.event
+    if operator is not None and not can_manage(operator, event):
+        raise DomainError("forbidden")
+    if not event.allow_walk_in:
+        raise DomainError("walk_in_not_allowed")
+    nonce = _clean_nonce(nonce)
+    try:
+        with write_transaction():
+            lock(Event, event.id)
+            if nonce:
+                seen = db.session.scalar(db.select(WalkInGuest).filter_by(nonce=nonce))
+                if seen is not None:
+                    return _guest_answer(seen, OK)
+            now = now or utcnow()
+            refusal = ("event_cancelled" if event.status == "cancelled"
+                       else _timing(session, "manual", now))
+            if refusal is not None:
+                raise DomainError(refusal)
+            first = db.session.scalar(
+                db.select(WalkInGuest).where(WalkInGuest.session_id == session.id,
+                                             WalkInGuest.name == name, WalkInGuest.unit == unit)
+                .order_by(WalkInGuest.at, WalkInGuest.id).limit(1))
+            if first is not None:
+                return _guest_answer(first, DUPLICATE)
+            guest = WalkInGuest(session_id=session.id, name=name, unit=unit, phone=phone,
+                                at=now, operator_id=getattr(operator, "id", None), nonce=nonce)
+            db.session.add(guest)
             db.session.flush()
-            record(operator, "registration.walk_in", registration, event_id=event.id,
-                   member_id=member.id)
-        elif registration.status != "confirmed":
-            record(operator, "registration.walk_in", registration, event_id=event.id,
-                   member_id=member.id, status=[registration.status, "confirmed"])
-            registration.status = "confirmed"
-    return perform_checkin(session_id, method="manual", registration_id=registration.id,
-                           operator=operator, nonce=nonce, device=device, now=now)
+            record(operator, "checkin.guest", guest, session_id=session.id, name=name,
+                   unit=unit)
+            answer = _guest_answer(guest, OK)
+    except IntegrityError as error:  # the same nonce twice at once
+        seen = db.session.scalar(db.select(WalkInGuest).filter_by(nonce=nonce)) if nonce else None
+        if seen is None:
+            raise error
+        return _guest_answer(seen, OK)
+    return answer
+
+
+def _guest_answer(guest, result):
+    if result == DUPLICATE:
+        code = "already_checked_in"
+        message = message_for(code, first=format_local(guest.at, "%H:%M"))
+        return ScanResult(result, code, message, {"name": guest.name, "branch": guest.unit},
+                          at=guest.at, first_at=guest.at)
+    return ScanResult(OK, None, message_for("checkin_ok"),
+                      {"name": guest.name, "branch": guest.unit}, at=guest.at)
 
 
 # --------------------------------------------------------- scanner links

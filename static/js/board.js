@@ -58,7 +58,12 @@
     list.forEach(function (row) {
       var line = document.createElement('tr');
       line.appendChild(cell('th', row.branch));
-      line.appendChild(cell('td', row.present + ' / ' + row.expected));
+      var present = cell('td', row.present + ' / ' + row.expected);
+      if (row.backfilled) {
+        present.appendChild(document.createTextNode(' '));
+        present.appendChild(cell('small', '含补录 ' + row.backfilled, 'board-note'));
+      }
+      line.appendChild(present);
       line.appendChild(cell('td', String(row.on_leave)));
       line.appendChild(cell('td', String(row.absent), row.absent ? 'has-absent' : ''));
       body.appendChild(line);

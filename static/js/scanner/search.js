@@ -31,6 +31,7 @@
       if (m.walk_in) { badge(who, '列席', 'badge-blue'); }
       if (m.checked_out) { badge(who, '已签退', 'badge-green'); }
       else if (m.checked_in) { badge(who, '已签到', 'badge-green'); }
+      if (m.backfilled) { badge(who, '补录', 'badge-amber'); }
       else { badge(who, '未签到', 'badge-grey'); }
       var meta = document.createElement('span');
       meta.className = 'meta block';
