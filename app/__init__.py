@@ -42,6 +42,7 @@ def create_app(config=None):
     limiter.init_app(app)
     _init_login(app)
     _register_blueprints(app)
+    _connect_features()
     _register_error_pages(app)
     _register_template_helpers(app)
     _register_cli(app)
@@ -93,6 +94,16 @@ def _init_login(app):
         if member is None or not member.active or member.login_token != token:
             return None
         return member
+
+
+def _connect_features():
+    """The one question a feature asks of a feature above it, answered here so that
+    neither imports upward: the leave service (registration) refuses leave for a session
+    the member attended, which checkin decides."""
+    from .checkin.attendance import entered_sessions
+    from .registration.leave_requests import read_attendance_with
+
+    read_attendance_with(entered_sessions)
 
 
 def _register_blueprints(app):
@@ -173,10 +184,11 @@ def _register_error_pages(app):
 def _register_template_helpers(app):
     from .org.constants import ROLES
     from .org.scope import sees_all_branches
-    from .timeutil import format_local, format_when
+    from .timeutil import format_local, format_when, when_parts
 
     app.jinja_env.filters["localtime"] = format_local
     app.jinja_env.filters["when"] = format_when
+    app.jinja_env.filters["when_parts"] = when_parts
     app.jinja_env.globals["ROLES"] = ROLES
     app.jinja_env.globals["sees_all_branches"] = sees_all_branches  # lists limited to a subtree say so
 

@@ -55,17 +55,24 @@ WEEKDAYS = "一二三四五六日"
 def format_when(start, end=None):
     """「12月3日 周四 09:00–12:00」 in local time; the year only when it is not this year.
     Registered as the ``when`` template filter."""
+    return " ".join(when_parts(start, end))
+
+
+def when_parts(start, end=None):
+    """format_when's words, each to be kept on one line: ["12月3日", "周四",
+    "09:00–12:00"] (templates wrap each in a nowrap span, so a narrow phone breaks a
+    line between them and never inside a date or a time). The ``when_parts`` filter."""
     if start is None:
-        return ""
+        return []
     local = to_local(start)
     day = f"{local.month}月{local.day}日"
     if local.year != to_local(utcnow()).year:
         day = f"{local.year}年{day}"
-    text = f"{day} 周{WEEKDAYS[local.weekday()]} {local:%H:%M}"
+    parts = [day, f"周{WEEKDAYS[local.weekday()]}", f"{local:%H:%M}"]
     if end is not None:
         local_end = to_local(end)
         if local_end.date() == local.date():
-            text += f"–{local_end:%H:%M}"
+            parts[-1] += f"–{local_end:%H:%M}"
         else:
-            text += f" 至 {local_end.month}月{local_end.day}日 {local_end:%H:%M}"
-    return text
+            parts += [f"至 {local_end.month}月{local_end.day}日", f"{local_end:%H:%M}"]
+    return parts

@@ -315,6 +315,17 @@ def phone(browser, live_server):
     context.close()
 
 
+SMALL_PHONE = {**PHONE, "viewport": {"width": 360, "height": 740}}
+
+
+@pytest.fixture
+def small_phone(browser, live_server):
+    """Like ``phone``, on the narrowest phone the member pages are made for: 360x740."""
+    context = browser.new_context(**SMALL_PHONE, base_url=live_server)
+    yield _new_page(context, timeout=10_000)
+    context.close()
+
+
 @pytest.fixture
 def desktop(browser, live_server):
     """A 1280x720 page (an office PC, a projector), like ``phone`` otherwise."""

@@ -153,8 +153,8 @@ def join(member, event, now=BEFORE):
 
 def approved_leave(organizer, registration, session=None):
     """Leave for one session (or all, ``session=None``), asked and approved before START."""
-    leave = leave_requests.request_leave(organizer, registration.id,
-                                        session.id if session else None, "出差", now=BEFORE)
+    [leave] = leave_requests.request_leave(organizer, registration.id,
+                                          session.id if session else None, "出差", now=BEFORE)
     return leave_requests.decide_leave(organizer, leave.id, True, now=BEFORE)
 
 

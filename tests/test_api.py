@@ -133,7 +133,7 @@ def test_cancelled_registration_is_not_confirmed(scene, staff):
 
 
 def test_approved_leave_is_on_leave(scene, staff):
-    leave = leave_requests.request_leave(scene.alice, scene.alice_reg.id, scene.session.id, "出差")
+    [leave] = leave_requests.request_leave(scene.alice, scene.alice_reg.id, scene.session.id, "出差")
     leave_requests.decide_leave(scene.organizer, leave.id, True)
     data = scan(staff, scene.session.id, scene.alice_code).get_json()
     assert (data["result"], data["code"], data["message"]) == ("refused", "on_leave",
@@ -406,7 +406,7 @@ def test_summary_numbers_follow_design_section_3(org, factory, login):
     invited_code = checkin.ticket_for(db.session.scalar(db.select(Registration).filter_by(
         member_id=invited.id))).code
     walker = factory.member(name="列席人员", branch=org.two)
-    leave = leave_requests.request_leave(away, away_reg.id, session.id, "出差")
+    [leave] = leave_requests.request_leave(away, away_reg.id, session.id, "出差")
     leave_requests.decide_leave(org.organizer, leave.id, True)
     leave_requests.request_leave(pending_leave_member, pending_leave_reg.id, None, "有事")
 
@@ -448,7 +448,7 @@ def test_expected_search_by_name_or_last_phone_digits(scene, factory, staff):
     decide.cancel(scene.organizer, cancelled.id)
     other = open_event(scene.organizer, title="另一场活动")
     attendee(factory, scene.organizer, other, "王外人", scene.one)
-    leave = leave_requests.request_leave(scene.alice, scene.alice_reg.id, None, "出差")
+    [leave] = leave_requests.request_leave(scene.alice, scene.alice_reg.id, None, "出差")
     leave_requests.decide_leave(scene.organizer, leave.id, True)
     scan(staff, scene.session.id, scene.bob_code)
 

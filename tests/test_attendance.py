@@ -189,7 +189,7 @@ def test_on_leave_means_an_approved_leave_covering_the_session(org, factory):
     one, two = event.sessions
     member = factory.member(name="甲", branch=org.one)
     registration = join(member, event)
-    leave = leave_requests.request_leave(member, registration.id, one.id, "出差", now=BEFORE)
+    [leave] = leave_requests.request_leave(member, registration.id, one.id, "出差", now=BEFORE)
     assert not attendance.on_leave(registration.id, one.id)  # asked, not approved yet
     leave_requests.decide_leave(org.organizer, leave.id, True, now=BEFORE)
     assert attendance.on_leave(registration.id, one.id)

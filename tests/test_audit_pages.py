@@ -269,8 +269,8 @@ def every_action(admin_client, org, factory):
         [{"id": item.id, "name": item.name} for item in contest.items],
         {"political_statuses": ["01"], "branch_ids": [first.id]})
     invitations.invite(organizer, lecture.id, {"branch_ids": [first.id]})
-    whole = leave_requests.request_leave(li, r_li.id, None, "出差")
-    one = leave_requests.request_leave(zhao, r_zhao.id, contest.sessions[1].id, "值班")
+    [whole] = leave_requests.request_leave(li, r_li.id, None, "出差")
+    [one] = leave_requests.request_leave(zhao, r_zhao.id, contest.sessions[1].id, "值班")
     leave_requests.decide_leave(organizer, whole.id, True)
     leave_requests.decide_leave(organizer, one.id, False, "当天有比赛")
     export.export_registrants(organizer, contest, {"status": "confirmed", "branch_id": first.id})

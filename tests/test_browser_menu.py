@@ -1,12 +1,10 @@
 """The top menu on a 360 px phone, for each role: nothing wider than the screen, every
 page of the menu reachable (in the bar, or under 「管理」 once it is open), tap targets of
 at least 44 px, and 修改密码 and 退出 always there."""
-import os
-
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import SCREENSHOTS, log_in
+from .conftest import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -15,23 +13,6 @@ BAR = ["首页", "活动", "修改密码"]
 STAFF = ["活动管理", "报名管理", "人员"]
 ADMIN = STAFF + ["组织架构", "导入花名册", "操作日志"]
 GROUP = {"member": [], "secretary": STAFF, "organizer": STAFF, "admin": ADMIN}
-
-
-@pytest.fixture
-def small_phone(browser, live_server):
-    context = browser.new_context(
-        viewport={"width": WIDTH, "height": HEIGHT}, device_scale_factor=2, is_mobile=True,
-        has_touch=True, locale="zh-CN", base_url=live_server)
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-
-    def shot(name):
-        os.makedirs(SCREENSHOTS, exist_ok=True)
-        page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"))
-
-    page.shot = shot
-    yield page
-    context.close()
 
 
 def on_screen(locator):

@@ -279,9 +279,9 @@ def test_proxy_with_items_and_nothing_ticked(org, as_user):
 def test_leave_approval_in_scope(org, as_user):
     event = make_event(org.organizer)
     reg = signup.register(org.a, event.id)
-    leave = leave_requests.request_leave(org.a, reg.id, None, "外出公干")
+    [leave] = leave_requests.request_leave(org.a, reg.id, None, "外出公干")
     other_reg = signup.register(org.c, event.id)
-    other_leave = leave_requests.request_leave(org.c, other_reg.id, None, "生病")
+    [other_leave] = leave_requests.request_leave(org.c, other_reg.id, None, "生病")
 
     page = text(as_user(org.sec_one).get("/manage/leaves"))
     assert "王一" in page and "外出公干" in page and "赵三" not in page

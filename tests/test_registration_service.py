@@ -205,14 +205,14 @@ def test_leave_request_and_decisions(org, factory):
     reg = signup.register(member, event.id, now=NOW)
     first, second = event.sessions
     assert codes(leave_requests.request_leave, member, reg.id, first.id, " ") == "leave_reason_required"
-    leave = leave_requests.request_leave(member, reg.id, first.id, "外出公干")
+    [leave] = leave_requests.request_leave(member, reg.id, first.id, "外出公干")
     assert codes(leave_requests.request_leave, member, reg.id, first.id, "再请") == "leave_duplicate"
     assert codes(leave_requests.request_leave, member, reg.id, None, "全部请假") == "leave_duplicate"
     assert codes(leave_requests.decide_leave, member, leave.id, True) == "forbidden"
     assert codes(leave_requests.decide_leave, other_secretary, leave.id, True) == "forbidden"
     leave_requests.decide_leave(secretary, leave.id, True, "同意")
     assert codes(leave_requests.decide_leave, organizer, leave.id, False) == "leave_not_pending"
-    second_leave = leave_requests.request_leave(member, reg.id, second.id, "培训冲突")
+    [second_leave] = leave_requests.request_leave(member, reg.id, second.id, "培训冲突")
     leave_requests.decide_leave(organizer, second_leave.id, False, "请调整工作安排")
     statuses = sorted(leave.status for leave in db.session.get(Registration, reg.id).leaves)
     assert statuses == ["approved", "rejected"]
@@ -225,6 +225,60 @@ def test_leave_only_for_confirmed_registrations(org, factory):
     signup.register(a, event.id, now=NOW)
     waiting = signup.register(b, event.id, now=NOW)
     assert codes(leave_requests.request_leave, b, waiting.id, None, "有事") == "leave_not_allowed"
+
+
+def test_leave_for_a_chosen_subset_of_sessions(org, factory):
+    committee, one, two, organizer = org
+    event = make_event(organizer, sessions=3)
+    first, second, third = event.sessions
+    member, other = people(factory, one, 2)
+    reg = signup.register(member, event.id, now=NOW)
+    chosen = leave_requests.request_leave(member, reg.id, [third.id, first.id], "出差两天", now=NOW)
+    assert [leave.session_id for leave in chosen] == [first.id, third.id]  # one per session
+    assert [c.refusal for c in leave_requests.leave_choices(reg, NOW)] == [
+        "leave_duplicate", None, "leave_duplicate"]
+    assert codes(leave_requests.request_leave, member, reg.id, [], "有事", now=NOW) == (
+        "leave_sessions_required")
+    assert codes(leave_requests.request_leave, member, reg.id, [second.id, 987654], "有事",
+                 now=NOW) == "leave_session_unknown"
+    # every session at once is one leave for 全部场次
+    other_reg = signup.register(other, event.id, now=NOW)
+    [whole] = leave_requests.request_leave(other, other_reg.id,
+                                           [first.id, second.id, third.id], "病假", now=NOW)
+    assert whole.session_id is None
+    assert db.session.query(AuditLog).filter_by(action="leave.request").count() == 3
+
+
+def test_no_leave_for_a_session_that_has_ended_or_was_attended(org, factory):
+    """Issue 8, item 13: such sessions are not offered and the service refuses them."""
+    from app.checkin import service as checkin
+
+    committee, one, two, organizer = org
+    event = make_event(organizer, sessions=3)  # 3-hour lessons a day apart from START
+    first, second, third = event.sessions
+    member = factory.member(branch=one)
+    reg = signup.register(member, event.id, now=NOW)
+    checkin.perform_checkin(first.id, method="manual", registration_id=reg.id,
+                            operator=organizer, now=first.starts_at)
+    during_the_third = third.starts_at + timedelta(minutes=30)  # 1 attended, 2 missed, 3 on
+    assert [c.refusal for c in leave_requests.leave_choices(reg, during_the_third)] == [
+        "leave_session_attended", "leave_session_over", None]
+    assert codes(leave_requests.request_leave, member, reg.id, [first.id], "补请假",
+                 now=during_the_third) == "leave_session_attended"
+    with pytest.raises(DomainError) as caught:
+        leave_requests.request_leave(member, reg.id, [second.id, third.id], "补请假",
+                                     now=during_the_third)
+    assert (caught.value.code, caught.value.field) == ("leave_session_over", "session_id")
+    assert caught.value.message == "「第2课」已经结束，不能再请假。"
+    assert codes(leave_requests.request_leave, member, reg.id, None, "全部",
+                 now=during_the_third) == "leave_session_attended"
+    assert db.session.get(Registration, reg.id).leaves == []
+    # a session checked in before it starts (check-in opens early) takes no leave either
+    checkin.perform_checkin(third.id, method="manual", registration_id=reg.id,
+                            operator=organizer, now=third.starts_at - timedelta(minutes=20))
+    assert codes(leave_requests.request_leave, organizer, reg.id, [third.id], "有事",
+                 now=third.starts_at - timedelta(minutes=10)) == "leave_session_attended"
+    assert db.session.query(AuditLog).filter_by(action="leave.request").count() == 0
 
 
 def test_mandatory_list_invites_everyone_matching(org, factory):
@@ -309,8 +363,8 @@ def test_a_secretary_who_organises_an_event_decides_leave_for_their_own_branch_o
     event = make_event(sec_one, sessions=2)  # organised by 第一党支部, open to everyone
     theirs = signup.register(factory.member(branch=two), event.id, now=NOW)
     ours = signup.register(factory.member(branch=one), event.id, now=NOW)
-    their_leave = leave_requests.request_leave(theirs.member, theirs.id, None, "出差")
-    our_leave = leave_requests.request_leave(ours.member, ours.id, None, "出差")
+    [their_leave] = leave_requests.request_leave(theirs.member, theirs.id, None, "出差")
+    [our_leave] = leave_requests.request_leave(ours.member, ours.id, None, "出差")
     assert codes(leave_requests.decide_leave, sec_one, their_leave.id, True) == "forbidden"
     assert leave_requests.decide_leave(sec_one, our_leave.id, True).status == "approved"
     # as the event's manager they may still cancel anyone's registration

@@ -506,28 +506,31 @@ def test_leave_request_flow(org, member, login):
     client = login(member)
 
     html = page(client.get(f"/registrations/{reg.id}/leave"))
-    assert "全部场次" in html and "第1课" in html and "请假原因" in html
+    assert "全选可请假的场次" in html and "第1课" in html and "请假原因" in html
 
     leave_url = f"/registrations/{reg.id}/leave"
-    html = page(client.post(leave_url, data={"session": str(first.id), "reason": "  "}))
+    html = page(client.post(leave_url, data={"session_ids": str(first.id), "reason": "  "}))
     assert "请填写请假原因。" in html
     html = page(client.post(f"/registrations/{reg.id}/leave", data={"reason": "出差"}))
     assert "请选择请假的场次。" in html
-    html = page(client.post(f"/registrations/{reg.id}/leave", data={"session": "abc", "reason": "出差"}))
+    html = page(client.post(f"/registrations/{reg.id}/leave", data={"session_ids": "987654", "reason": "出差"}))
     assert "所选场次不属于这个活动。" in html
+    html = page(client.post(f"/registrations/{reg.id}/leave", data={"session_ids": "abc", "reason": "出差"}))
+    assert "请从列表中选择。" in html
     assert db.session.query(Leave).count() == 0
 
     response = client.post(f"/registrations/{reg.id}/leave",
-                           data={"session": str(first.id), "reason": "外出公干"})
+                           data={"session_ids": str(first.id), "reason": "外出公干"})
     assert response.headers["Location"].endswith(f"/events/{event.id}")
     html = page(client.get(f"/events/{event.id}"))
     assert ("success", "请假申请已提交，等待审批") in flashes(html)
     assert "待审批 第1课" in text(html)
 
     html = page(client.get(f"/registrations/{reg.id}/leave"))
-    assert re.search(r'value="all"[^>]* disabled', html)  # one session taken: no 全部场次
+    assert "全选可请假的场次" not in html  # one session taken: the other is the only choice
     assert re.search(rf'value="{first.id}"[^>]* disabled', html)
-    html = page(client.post(leave_url, data={"session": str(first.id), "reason": "再请"}))
+    assert re.search(rf'value="{second.id}" checked>', html)
+    html = page(client.post(leave_url, data={"session_ids": str(first.id), "reason": "再请"}))
     assert "这个场次已经有请假申请了。" in html
 
     leave = db.session.scalars(sa.select(Leave)).one()
@@ -544,7 +547,8 @@ def test_leave_only_for_confirmed(org, member, login, factory):
     client = login(member)
     html = page(client.get(f"/registrations/{waiting.id}/leave"))
     assert "只有已报名（含指定参加）的人员可以请假。" in html and "提交请假" not in html
-    html = page(client.post(f"/registrations/{waiting.id}/leave", data={"session": "all", "reason": "有事"}))
+    html = page(client.post(f"/registrations/{waiting.id}/leave",
+                            data={"session_ids": str(event.sessions[0].id), "reason": "有事"}))
     assert "只有已报名（含指定参加）的人员可以请假。" in html
     assert db.session.query(Leave).count() == 0
 
@@ -555,8 +559,9 @@ def test_one_session_event_leave_needs_no_choice(org, member, login):
     reg = signup.register(member, event.id)
     client = login(member)
     html = page(client.get(f"/registrations/{reg.id}/leave"))
-    assert 'type="hidden" name="session" value="all"' in html
-    client.post(f"/registrations/{reg.id}/leave", data={"session": "all", "reason": "身体不适"})
+    only = event.sessions[0].id
+    assert re.search(rf'name="session_ids" value="{only}" checked>', html)  # ticked already
+    client.post(f"/registrations/{reg.id}/leave", data={"session_ids": str(only), "reason": "身体不适"})
     leave = db.session.scalars(sa.select(Leave)).one()
     assert leave.session_id is None and leave.reason == "身体不适"
     assert "所有场次都已申请请假。" in page(client.get(f"/registrations/{reg.id}/leave"))
@@ -583,3 +588,73 @@ def test_service_refuses_a_member_cancelling_an_invited_registration(org, member
         decide.cancel(member, reg.id)
     assert caught.value.code == "cannot_cancel_invited"
     decide.cancel(organizer, reg.id)  # staff may
+
+
+# ------------------------------------------- issue 8: what a new member found on a phone
+
+def test_an_ended_event_says_so_and_shows_what_the_member_attended(org, member, login):
+    from app.checkin import service as checkin
+
+    *_, organizer = org
+    event = make_event(organizer, title="上个月的培训班", sessions=2, start=soon(-30))
+    first, second = event.sessions
+    reg = signup.register(member, event.id, now=first.starts_at - timedelta(days=1))
+    checkin.perform_checkin(first.id, method="manual", registration_id=reg.id,
+                            operator=organizer, now=first.starts_at)
+    client = login(member)
+    words = text(page(client.get(f"/events/{event.id}")))
+    assert "已结束" in words and "您参加了 1 场（共 2 场）" in words
+    assert "请按时参加" not in words and "请假" not in words.split("场次安排")[0]
+    assert f"/registrations/{reg.id}/leave" not in page(client.get(f"/events/{event.id}"))
+    sessions = words.split("场次安排", 1)[1]
+    assert re.search(r"第1课 已签到 \d\d:\d\d", sessions) and "第2课 未签到" in sessions
+    # the leave page offers nothing, and the service refuses the ended session
+    leave_page = text(page(client.get(f"/registrations/{reg.id}/leave")))
+    assert "没有可以请假的场次" in leave_page and "提交请假" not in leave_page
+    refused = text(page(client.post(f"/registrations/{reg.id}/leave",
+                                    data={"session_ids": str(second.id), "reason": "补请"})))
+    assert "「第2课」已经结束，不能再请假。" in refused
+    assert db.session.query(Leave).count() == 0
+
+
+def test_an_event_under_way_offers_leave_only_for_what_is_left(org, member, login):
+    *_, organizer = org
+    event = make_event(organizer, title="进行中的培训班", sessions=3, start=soon(-1, hours=-1))
+    first, second, third = event.sessions  # yesterday (over), today (on now), tomorrow
+    reg = signup.register(member, event.id, now=first.starts_at - timedelta(days=1))
+    client = login(member)
+    detail = page(client.get(f"/events/{event.id}"))
+    assert f"/registrations/{reg.id}/leave" in detail and "请按时参加" in detail
+    html = page(client.get(f"/registrations/{reg.id}/leave"))
+    assert re.search(rf'value="{first.id}" disabled>', html)
+    assert re.search(rf'value="{second.id}">', html) and re.search(rf'value="{third.id}">', html)
+    assert "已结束" in text(html) and "全选可请假的场次" in html
+
+
+def test_the_cancel_confirmation_has_a_way_back(org, member, login):
+    *_, organizer = org
+    event = make_event(organizer)
+    signup.register(member, event.id)
+    html = page(login(member).get(f"/events/{event.id}"))
+    body = html.split('<details class="confirm">', 1)[1].split("</details>", 1)[0]
+    assert "确定取消报名" in body
+    assert re.search(rf'<a class="btn" href="/events/{event.id}#my-status" data-close-details>不取消</a>',
+                     body)
+
+
+def test_a_shared_link_that_asks_to_log_in_names_the_event(org, client):
+    *_, organizer = org
+    event = make_event(organizer, title="学习贯彻党的二十届四中全会精神专题培训班")
+    draft = make_event(organizer, title="还没发布的草稿", publish=False)
+    response = client.get(f"/events/{event.id}")
+    assert response.status_code == 302
+    login_page = page(client.get(response.headers["Location"]))
+    assert ('<p class="login-purpose" id="login-event">登录后查看和报名：'
+            '<strong>学习贯彻党的二十届四中全会精神专题培训班</strong></p>') in login_page
+    for next_url in (f"/events/{draft.id}", "/events/987654", "//example.org/events/1",
+                     "/my/events", "/events/abc", ""):
+        other = text(page(client.get("/login", query_string={"next": next_url})))
+        assert "登录后查看和报名" not in other, next_url
+    registering = text(page(client.get("/login", query_string={
+        "next": f"/events/{event.id}/register"})))
+    assert "学习贯彻党的二十届四中全会精神专题培训班" in registering

@@ -62,6 +62,7 @@ Readers
 ``completion(ids)``                   {registration_id: Completion} (结业)
 ``first_checkin(session_id, kind, registration_id=None, member_id=None)``  the first successful row
 ``on_leave(registration_id, session_id)``  whether an approved leave covers it (perform_checkin's refusal)
+``entered_sessions(registration_id)``  sessions it came to (the leave service refuses leave for them)
 
 An aggregate reuses the rows: statistics of a year are
 ``select(rows.c.branch_id, *totals(rows)).group_by(rows.c.branch_id)`` with
@@ -370,6 +371,14 @@ def first_checkin(session_id, kind, registration_id=None, member_id=None):
         query = query.join(Registration, Registration.id == Checkin.registration_id).where(
             Registration.member_id == member_id)
     return db.session.scalar(query.order_by(*FIRST).limit(1))
+
+
+def entered_sessions(registration_id):
+    """Ids of the sessions a registration has a successful entry for (it came); the leave
+    service refuses leave for them (handed over by create_app: registration sits below)."""
+    return set(db.session.scalars(
+        sa.select(Checkin.session_id).where(Checkin.registration_id == registration_id,
+                                            successful("entry")).distinct()))
 
 
 def on_leave(registration_id, session_id):

@@ -132,6 +132,13 @@ def earned_hours(registration):
 
 
 @bp.app_template_global()
+def my_session_states(registration):
+    """{session_id: attendance row} of a member's own registration, for their event page
+    (what they attended, were on leave for, or missed)."""
+    return onsite.ticket_states(registration) if registration else {}
+
+
+@bp.app_template_global()
 def onsite_links(session):
     """The staff links of one session: (label, url), in the order shown."""
     links = []

@@ -4,7 +4,7 @@ Choices are not validated against a list here: a tampered value (an item of
 another event, a session of another event) goes to the service, which refuses
 it with a Chinese message and writes nothing.
 """
-from wtforms import Field, RadioField, TextAreaField
+from wtforms import Field, TextAreaField
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import HiddenInput
 
@@ -46,14 +46,9 @@ class CancelForm(ChineseForm):
 
 
 class LeaveForm(ChineseForm):
-    session = RadioField("请假场次", choices=[], validate_choice=False,
-                         validators=[DataRequired("请选择请假的场次。")])
+    """The sessions ticked (any of the event's that still take leave) and a reason; the
+    service refuses an empty choice and sessions that take no leave, at session_ids."""
+
+    session_ids = IdListField("请假场次")
     reason = TextAreaField("请假原因", validators=[
         DataRequired("请填写请假原因。"), Length(max=200, message="请假原因最多 200 个字。")])
-
-    def session_id(self):
-        """None for 全部场次, else the chosen session's id (-1 for a value that is no id)."""
-        value = self.session.data
-        if value == "all":
-            return None
-        return int(value) if value and value.isdigit() else -1

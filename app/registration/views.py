@@ -7,9 +7,12 @@ operation (DomainError) shows its Chinese message at the form field it names
 only ever see and change their own registrations: someone else's id is a 403.
 """
 from collections import namedtuple
+from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RoutingException
 
 from app.errors import DomainError, message_for
 from app.events import eligibility
@@ -43,6 +46,32 @@ def hours(value):
 @bp.app_context_processor
 def _registration_helpers():
     return {"STATUS_BADGES": STATUS_BADGES, "LEAVE_BADGES": LEAVE_BADGES}
+
+
+@bp.app_context_processor
+def _login_for_an_event():
+    """A shared event link opened while logged out lands on the login page: the page
+    names the event (``login_event``), so the member knows what the password is for."""
+    if request.endpoint != "auth.login" or current_user.is_authenticated:
+        return {}
+    event = _event_behind(request.args.get("next"))
+    return {"login_event": event} if event is not None else {}
+
+
+def _event_behind(next_url):
+    """The published event a same-site ``next`` address shows or registers for, or None."""
+    if not next_url or not next_url.startswith("/") or next_url.startswith("//"):
+        return None
+    try:
+        endpoint, args = current_app.url_map.bind("localhost").match(urlsplit(next_url).path)
+    except (HTTPException, RoutingException):
+        return None
+    if endpoint not in ("registration.event_detail", "registration.register"):
+        return None
+    try:
+        return get_visible_event(args["event_id"])
+    except DomainError:
+        return None
 
 
 # -------------------------------------------------------------------- lookups
@@ -179,6 +208,9 @@ def _render_detail(event, form, alert=None):
     can_register = (not active and not rejected and problem is None and reason is None
                     and not full_closed)
     chosen = {ri.item_id for ri in registration.active_items} if active else set()
+    ended = event.ends_at is not None and event.ends_at <= now
+    can_leave = (active and registration.status == "confirmed" and event.status != "cancelled"
+                 and any(c.open for c in leave_requests.leave_choices(registration, now)))
     return render_template(
         "registration/detail.html",
         event=event, form=form, alert=alert, registration=registration, active=active,
@@ -191,7 +223,7 @@ def _render_detail(event, form, alert=None):
         choices=_item_choices(event, member), chosen=chosen,
         checked=set(form.item_ids.data or []),
         who=eligibility.describe(event.eligibility), sources=SOURCES,
-        cancel_form=CancelForm(),
+        cancel_form=CancelForm(), ended=ended, can_leave=can_leave, now=now,
     )
 
 
@@ -247,33 +279,38 @@ def cancel(registration_id):
 
 # ----------------------------------------------------------------------- leave
 
+# Why a session takes no leave, in a word beside it.
+LEAVE_CLOSED = {"leave_session_over": "已结束", "leave_session_attended": "已签到",
+                "leave_duplicate": "已请假"}
+
+
 @bp.route("/registrations/<int:registration_id>/leave", methods=["GET", "POST"])
 @login_required
 def leave(registration_id):
+    """请假 for the sessions the member ticks; ended and attended ones are not offered."""
     registration = _own_registration(registration_id)
     event = registration.event
     form = LeaveForm()
     alert = None
-    open_leaves = [lv for lv in registration.leaves if lv.status != "rejected"]
-    covered = {lv.session_id for lv in open_leaves}
-    sessions_left = [s for s in event.sessions if s.id not in covered]
+    choices = leave_requests.leave_choices(registration)
+    offered = [choice.session.id for choice in choices if choice.open]
     allowed = registration.status == "confirmed" and event.status != "cancelled"
-    can_request = allowed and None not in covered and bool(sessions_left)
+    can_request = allowed and bool(offered)
     if not allowed:
         alert = (message_for("event_cancelled") if event.status == "cancelled"
                  else message_for("leave_not_allowed"))
-    if len(event.sessions) == 1 and request.method == "GET":
-        form.session.data = "all"
-    if request.method == "POST":
-        if form.validate_on_submit():
-            try:
-                leave_requests.request_leave(current_user._get_current_object(), registration.id,
-                                             form.session_id(), form.reason.data)
-            except DomainError as exc:
-                alert = place_error(form, exc, {"session_id": "session"})
-            else:
-                flash("请假申请已提交，等待审批", "success")
-                return redirect(url_for(".event_detail", event_id=event.id))
+    if request.method == "GET" and len(offered) == 1:
+        form.session_ids.data = offered
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            leave_requests.request_leave(current_user._get_current_object(), registration.id,
+                                         form.session_ids.data, form.reason.data)
+        except DomainError as exc:  # at its field, or above when no form is shown
+            alert = place_error(form, exc, {"session_id": "session_ids"}) if can_request else exc.message
+        else:
+            flash("请假申请已提交，等待审批", "success")
+            return redirect(url_for(".event_detail", event_id=event.id))
     return render_template("registration/leave.html", registration=registration, event=event,
                            form=form, alert=alert, can_request=can_request,
-                           sessions_left=sessions_left, any_open=bool(open_leaves))
+                           choices=choices, offered=offered, closed_words=LEAVE_CLOSED,
+                           chosen=set(form.session_ids.data or []))

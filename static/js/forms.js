@@ -8,6 +8,9 @@
  *                                 when the browser's back button restores it from memory.
  *   <button data-select-all="N">  ticks every enabled checkbox named N in its form.
  *   <input data-autoselect>       a tap selects the whole value (a link to copy).
+ *   <a data-close-details>        closes the <details> it sits in (「不取消」 in a
+ *                                 confirmation); without JavaScript the link reloads the
+ *                                 page, which shows it closed as well.
  *
  * It also marks <html class="js">, which shows the .js-only parts of a page.
  */
@@ -47,6 +50,17 @@
       Array.prototype.forEach.call(scope.querySelectorAll('input[type=checkbox]'), function (box) {
         if (box.name === name && !box.disabled) { box.checked = true; }
       });
+    });
+  });
+
+  each('[data-close-details]', function (link) {
+    link.addEventListener('click', function (event) {
+      var details = link.closest ? link.closest('details') : null;
+      if (!details) { return; }
+      event.preventDefault();
+      details.open = false;
+      var summary = details.querySelector('summary');
+      if (summary && summary.focus) { summary.focus(); }
     });
   });
 
