@@ -82,7 +82,7 @@ MESSAGES = {
     "window_out_of_order": "报名截止时间必须晚于报名开始时间。",
     "window_after_event": "报名截止时间不能晚于活动结束时间（{end}）。",
     "capacity_not_positive": "人数上限必须是正整数；不限人数请留空。",
-    "capacity_below_confirmed": "已有 {confirmed} 人报名（含待审核），人数上限不能改成 {capacity}。",
+    "capacity_below_confirmed": "已有 {confirmed} 人报名占用名额（含待审核，不含指定参加），人数上限不能改成 {capacity}。",
     "item_limit_too_large": "每人限报项目数（{limit}）不能多于项目总数（{count}）。",
     "item_limit_not_positive": "每人限报项目数必须是正整数；不限请留空。",
     "item_team_size": "「{name}」的团体人数下限不能大于上限。",

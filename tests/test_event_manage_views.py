@@ -11,7 +11,7 @@ from app.audit.models import AuditLog
 from app.events import service as events
 from app.events.models import Event, EventItem, EventSession
 from app.extensions import db
-from app.registration import decide, signup
+from app.registration import decide, event_changes, signup
 from app.registration.models import Registration
 
 from .conftest import body_text as page
@@ -380,7 +380,8 @@ def test_edit_form_shows_local_times_and_keeps_registrations(login, org, factory
     response = client.post(f"/manage/events/{event.id}/edit", data={**data, "capacity": "2",
                                                                      "title": "再改"})
     assert response.status_code == 422
-    assert error_at(page(response), "capacity") == "已有 3 人报名（含待审核），人数上限不能改成 2。"
+    assert error_at(page(response), "capacity") == (
+        "已有 3 人报名占用名额（含待审核，不含指定参加），人数上限不能改成 2。")
     db.session.expire_all()
     assert db.session.get(Event, event.id).title == "改过的名称"
     assert db.session.get(Event, event.id).capacity == 4
@@ -656,3 +657,78 @@ def test_removing_an_item_someone_chose_is_refused_not_a_500(login, org, factory
     assert "不能删除" in page(response)
     db.session.expire_all()
     assert db.session.get(EventItem, first.id) is not None
+
+
+# ------------------------------------------------ issue 8: what the new-user trial found
+
+def places_shown(html):
+    return re.search(r'<span class="num">([^<]+)</span>剩余名额', html).group(1)
+
+
+def test_invited_people_take_no_place_as_the_invitation_page_says(login, org, cadres, factory):
+    """The invitation page says 指定参加 is outside the capacity; 剩余名额 agrees, members can
+    still take the places, and the capacity can be kept when editing."""
+    organizer = org["organizer"]
+    event = make_event(organizer, start=START, kind="warning_education", publish=True,
+                       capacity=2, title="警示教育大会")
+    signup.register(cadres["丁"], event.id)  # takes one of the two places
+    client = login(organizer)
+    invite_page = page(client.get(f"/manage/events/{event.id}/invite"))
+    assert "不占用名额，也不受人数上限限制" in invite_page
+    client.post(f"/manage/events/{event.id}/invite", data=MultiDict(
+        [("rank_levels", "section"), ("branch_ids", str(org["general"].id)),
+         ("branch_ids", str(org["two"].id))]))
+    assert db.session.query(Registration).filter_by(source="invited").count() == 3
+    detail = page(client.get(f"/manage/events/{event.id}"))
+    assert places_shown(detail) == "1"  # 2 places − 1 taken by 科员丁; the 3 invited take none
+    assert "已报名中有 3 人是指定参加，不占名额" in detail
+    # members see the same place, take it, and then the waitlist starts
+    late_comer, after_him = factory.member(branch=org["one"]), factory.member(branch=org["one"])
+    listed = page(login(late_comer).get("/events"))
+    assert "剩余 1 个名额" in listed
+    assert signup.register(late_comer, event.id).status == "confirmed"
+    assert signup.register(after_him, event.id).status == "waitlisted"
+    # saving the event with its capacity of 2 is no longer refused for the 5 registered
+    edit = page(client.get(f"/manage/events/{event.id}/edit"))
+    assert "已有 2 人报名占用名额（含待审核，不含指定参加）" in edit
+    event_changes.edit_event(organizer, event.id, {"title": "警示教育大会（改）", "capacity": 2},
+                             [{"id": s.id, "starts_at": s.starts_at, "ends_at": s.ends_at}
+                              for s in event.sessions])
+    db.session.expire_all()
+    assert db.session.get(Event, event.id).title == "警示教育大会（改）"
+
+
+def test_an_invitation_of_someone_pending_frees_their_place_for_the_waitlist(login, org, cadres, factory):
+    organizer = org["organizer"]
+    event = make_event(organizer, start=START, publish=True, capacity=1, approval=True)
+    pending = signup.register(cadres["甲"], event.id)
+    waiting = signup.register(cadres["丁"], event.id)
+    assert (pending.status, waiting.status) == ("pending", "waitlisted")
+    from app.registration import invitations
+
+    invitations.invite(organizer, event.id, {"branch_ids": [org["one"].id], "rank_levels": ["section"]})
+    db.session.expire_all()
+    assert db.session.get(Registration, pending.id).source == "invited"
+    assert db.session.get(Registration, waiting.id).status == "pending"  # moved up, to be approved
+
+
+def test_saving_an_event_whose_session_is_over_warns(login, org):
+    client = login(org["organizer"])
+    past = client.post("/manage/events/new", data=form(
+        org["one"], title="补录用的往期培训", **{
+            "sessions-0-starts_at": "2020-05-10T09:00", "sessions-0-ends_at": "2020-05-10T11:30"}))
+    assert past.status_code == 302
+    detail = page(client.get(past.headers["Location"]))
+    assert ('<p class="flash flash-warning"' in detail
+            and "注意：「开班式」（2020年5月10日 周日 09:00–11:30）已经结束" in detail)
+    assert "如果日期填错了，请点「修改」改正。" in detail
+    coming = client.post("/manage/events/new", data=form(org["one"], title="下个月的培训"))
+    assert "已经结束" not in page(client.get(coming.headers["Location"]))
+    # editing one whose session is over warns again
+    event = db.session.scalars(db.select(Event).filter_by(title="补录用的往期培训")).one()
+    edited = client.post(f"/manage/events/{event.id}/edit", data=form(
+        org["one"], title="补录用的往期培训（改）", **{
+            "sessions-0-id": str(event.sessions[0].id),
+            "sessions-0-starts_at": "2020-05-10T09:00", "sessions-0-ends_at": "2020-05-10T11:30"}))
+    assert edited.status_code == 302
+    assert "已经结束" in page(client.get(edited.headers["Location"]))

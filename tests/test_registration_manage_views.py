@@ -429,3 +429,19 @@ def test_secretary_of_another_committee_does_not_see_the_event(org, as_user, fac
         assert client.get(url(event, suffix)).status_code == 404, suffix
     assert "党史学习培训班" not in text(client.get("/manage"))
     assert "党史学习培训班" in text(as_user(org.sec_one).get("/manage"))
+
+
+def test_the_landing_page_lists_events_by_date(org, as_user):
+    """报名管理: events to come or under way first, soonest first; then ended ones, latest
+    first (issue 8, item 14) — not in the order they were created."""
+    from .event_factories import soon
+
+    made = {}
+    for title, days in (("四十天后", 40), ("五天前结束", -5), ("十天后", 10), ("一个月前结束", -30),
+                        ("两天后", 2)):
+        made[title] = make_lessons(org.organizer, title=title, start=soon(days))
+    ongoing = make_lessons(org.organizer, title="正在进行", start=soon(0, hours=-1))
+    page = text(as_user(org.organizer).get("/manage"))
+    titles = re.findall(r'<span class="title">([^<]+)</span>', page)
+    assert titles == ["正在进行", "两天后", "十天后", "四十天后", "五天前结束", "一个月前结束"]
+    assert ongoing.id and page.count('<span class="badge badge-grey">已结束</span>') == 2

@@ -265,6 +265,14 @@ def listed_events(kind=None):
     return db.session.scalars(query.order_by(Event.id.desc())).all()
 
 
+def ended_sessions(event, now=None):
+    """The event's sessions that are already over. Saving them is allowed (an event
+    recorded afterwards, for back-fill from a paper list), but the form warns: nobody can
+    register or check in for them any more, and a wrong date is the likelier cause."""
+    now = now or utcnow()
+    return [session for session in event.sessions if session.ends_at <= now]
+
+
 def event_day(event):
     """The local date on which ages are counted: the day of the first session."""
     start = event.starts_at

@@ -15,6 +15,7 @@ from app.extensions import db
 from app.org.service import branch_choices, branches_by_ids
 from app.registration import event_changes, invitations, queries
 from app.registration.constants import HOLDING_STATUSES
+from app.timeutil import format_when
 
 from . import eligibility, service
 from .constants import EVENT_KINDS
@@ -123,6 +124,7 @@ def new():
                 alert = form.place_error(exc)
             else:
                 flash(f"已保存草稿「{event.title}」。核对无误后，请点「发布」开始报名。", "success")
+                _warn_if_over(event)
                 return redirect(url_for(".detail", event_id=event.id))
         return _form_page(form, alert=alert, status=422)
     return _form_page(form)
@@ -153,9 +155,26 @@ def edit(event_id):
                 alert = form.place_error(exc)
             else:
                 flash(f"「{event.title}」已保存，已有的报名都保留。", "success")
+                _warn_if_over(event)
                 return redirect(url_for(".detail", event_id=event.id))
         return _form_page(form, event, alert=alert, status=422)
     return _form_page(form, event)
+
+
+SHOWN_ENDED = 3  # sessions named in the warning; more are counted
+
+
+def _warn_if_over(event):
+    """After saving: warn when a session is already over (a wrong date, most likely)."""
+    db.session.expire(event, ["sessions"])
+    ended = service.ended_sessions(event)
+    if not ended:
+        return
+    names = "、".join(f"「{s.title or '场次'}」（{format_when(s.starts_at, s.ends_at)}）"
+                     for s in ended[:SHOWN_ENDED])
+    more = f"等 {len(ended)} 个场次" if len(ended) > SHOWN_ENDED else ""
+    flash(f"注意：{names}{more}已经结束，人员不能再为它报名或签到，只能补录。"
+          "如果日期填错了，请点「修改」改正。", "warning")
 
 
 # ------------------------------------------------------------ the event

@@ -1,6 +1,6 @@
 """Invitations (指定参加): everyone a spec matches becomes a confirmed, invited registration
-that counts as 应到 and takes a place regardless of the capacity. A secretary's list stays
-inside their own subtree.
+that counts as 应到 and takes no place: the capacity is for those who register themselves
+(queries.PLACELESS_SOURCES). A secretary's list stays inside their own subtree.
 """
 import sqlalchemy as sa
 
@@ -17,6 +17,7 @@ from app.txn import write_transaction
 from .constants import ACTIVE_STATUSES
 from .event_changes import lock_managed_event
 from .models import Registration
+from .signup import promote_waitlist
 
 
 def _scoped_spec(actor, spec):
@@ -51,8 +52,9 @@ def invitation_preview(event, spec, actor=None, sample_size=20):
 def invite(actor, event_id, spec, now=None):
     """Add everyone matching ``spec`` as invited, confirmed registrations (指定参加).
 
-    Invited people count as expected (应到) and take places regardless of the
-    capacity; someone pending or waitlisted becomes confirmed. Returns counts.
+    Invited people count as expected (应到) and take no place, whatever the capacity;
+    someone pending or waitlisted becomes confirmed, and a place a pending registration
+    held goes to the waitlist. Returns counts.
     """
     now = now or utcnow()
     spec = _scoped_spec(actor, eligibility.clean_spec(spec))
@@ -84,6 +86,7 @@ def invite(actor, event_id, spec, now=None):
                        member_id=member.id, status=[old_status, "confirmed"])
                 upgraded += 1
         db.session.flush()
+        promote_waitlist(event, now)  # pending people who became invited gave their place up
         for registration in created:  # one row per person, so each one's history is complete
             record(actor, "registration.invite", registration, event_id=event.id,
                    member_id=registration.member_id, status="confirmed")

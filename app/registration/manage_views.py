@@ -74,18 +74,18 @@ def _refused(exc):
 @staff_required
 def index():
     page = request.args.get("page", 1, type=int)
+    now = utcnow()
     pagination = db.paginate(
-        staff_visible_events(current_user)
+        queries.by_date(staff_visible_events(current_user), now)
         .options(sa.orm.selectinload(Event.sessions), sa.orm.selectinload(Event.items),
-                 sa.orm.selectinload(Event.organizer_branch))
-        .order_by(Event.id.desc()),
+                 sa.orm.selectinload(Event.organizer_branch)),
         page=page, per_page=30, error_out=False)
     ids = [event.id for event in pagination.items]
     scope = scope_branch(current_user)
     return render_template(
         "registration/manage/index.html", pagination=pagination,
         pending=queries.pending_counts(ids, scope), leaves=queries.pending_leave_counts(ids, scope),
-        leaves_total=queries.pending_leave_total(scope), can_manage=can_manage)
+        leaves_total=queries.pending_leave_total(scope), can_manage=can_manage, now=now)
 
 
 # ------------------------------------------------------------- registrants

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from app.events.models import Event
+from app.events.models import Event, EventSession
 from app.extensions import db
 from app.org.models import Branch
 from app.timeutil import utcnow
@@ -17,19 +17,26 @@ from .models import Leave, Registration, RegistrationItem, Team, TeamMember
 
 # ----------------------------------------------------------------- counts
 
+# Registrations outside the capacity: 指定参加 (invited people are added whatever the
+# capacity, as the invitation page says) and 列席 walk-ins. The capacity is the places
+# open to people who register themselves or are registered by their secretary.
+PLACELESS_SOURCES = ("invited", "walk_in")
+
+
 def holding_count(event_id):
-    """Places taken: pending and confirmed registrations (invited included; 列席
-    walk-ins take no place)."""
+    """Places taken: pending and confirmed registrations that take a place (self and
+    proxy; invited people and walk-ins take none)."""
     return db.session.scalar(
         db.select(sa.func.count(Registration.id)).where(
             Registration.event_id == event_id, Registration.status.in_(HOLDING_STATUSES),
-            Registration.source != "walk_in")
+            Registration.source.not_in(PLACELESS_SOURCES))
     )
 
 
 def status_counts(event_ids):
     """{event_id: {status: count}} for many events in one query; 列席 walk-ins are
-    counted apart under "walk_in"."""
+    counted apart under "walk_in"; "invited" is how many of the pending and confirmed
+    ones are 指定参加 (counted under their status too)."""
     out = {event_id: {} for event_id in event_ids}
     if not event_ids:
         return out
@@ -42,15 +49,18 @@ def status_counts(event_ids):
     for event_id, status, source, count in rows:
         key = "walk_in" if source == "walk_in" else status
         out[event_id][key] = out[event_id].get(key, 0) + count
+        if source == "invited" and status in HOLDING_STATUSES:
+            out[event_id]["invited"] = out[event_id].get("invited", 0) + count
     return out
 
 
 def places_left(event, counts=None):
-    """None when unlimited, else capacity minus places taken (never below 0)."""
+    """None when unlimited, else capacity minus places taken (never below 0): invited
+    people and walk-ins take no place."""
     if event.capacity is None:
         return None
     counts = counts if counts is not None else status_counts([event.id])[event.id]
-    taken = sum(counts.get(status, 0) for status in HOLDING_STATUSES)
+    taken = sum(counts.get(status, 0) for status in HOLDING_STATUSES) - counts.get("invited", 0)
     return max(0, event.capacity - taken)
 
 
@@ -99,6 +109,22 @@ def waitlist_positions(registrations):
 
 
 # ------------------------------------------------------------ staff lists
+
+def by_date(query, now=None):
+    """``query`` (a select of Event) in date order: events to come or under way first,
+    the soonest first; then those that have ended, the latest first (报名管理)."""
+    now = now or utcnow()
+    dates = (sa.select(EventSession.event_id, sa.func.min(EventSession.starts_at).label("starts"),
+                       sa.func.max(EventSession.ends_at).label("ends"))
+             .group_by(EventSession.event_id).subquery("dates"))
+    ended = sa.and_(dates.c.ends.is_not(None), dates.c.ends <= now)
+    return (query.outerjoin(dates, dates.c.event_id == Event.id)
+            .order_by(sa.case((ended, 1), else_=0),
+                      sa.case((dates.c.starts.is_(None), 1), else_=0),
+                      sa.case((ended, None), else_=dates.c.starts).asc(),
+                      sa.case((ended, dates.c.starts), else_=None).desc(),
+                      Event.id.desc()))
+
 
 def _registrant_filters(query, event_id, branch_id=None, item_id=None, scope_branch=None):
     """Filters shared by the registrant list and its counts (the query joins Branch)."""
