@@ -1,4 +1,5 @@
-# make run  — set up (virtualenv, packages, migrations, demo data) and serve on http://127.0.0.1:5000
+# make run  — set up (virtualenv, packages, migrations, demo data) and serve on http://127.0.0.1:5000;
+#             HOST=0.0.0.0 make run serves the office network and prints the address for phones
 # make test — the same set-up plus test tools and Chromium, then the whole test suite
 # make bench-quick — the quick benchmark pass CI runs
 # make fonts — rebuild the PDF fonts in app/printing/fonts/ from Debian's packages (and check them)
@@ -30,9 +31,12 @@ db: setup
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
 
+# HOST and PORT reach the app too: its PUBLIC_BASE_URL (QR codes, links) defaults from them,
+# and show-address prints it, the machine's LAN address when HOST=0.0.0.0.
 run: db
-	@echo "Serving on http://$(HOST):$(PORT) — demo accounts are listed in README.md"
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	@HOST=$(HOST) PORT=$(PORT) $(FLASK) show-address
+	@echo "Demo accounts are listed in README.md."
+	HOST=$(HOST) PORT=$(PORT) $(FLASK) run --host $(HOST) --port $(PORT)
 
 browser:
 	@bash scripts/ensure-browser.sh

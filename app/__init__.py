@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DataError
 
 from . import web
-from .config import load_config
+from .config import ALL_INTERFACES, load_config
 from .errors import HTTP_CODES, error_body
 from .extensions import csrf, db, limiter, login_manager, migrate
 
@@ -229,3 +229,18 @@ def _register_cli(app):
 
     register_org_cli(app)
     app.cli.add_command(seed_demo)
+
+    @app.cli.command("show-address")
+    def show_address():
+        """Print where to open the site: on this machine, and on phones (make run)."""
+        from urllib.parse import urlsplit
+
+        import click
+
+        host, port = app.config["HOST"], app.config["PORT"]
+        local = f"http://{'127.0.0.1' if host in ALL_INTERFACES else host}:{port}"
+        public = app.config["PUBLIC_BASE_URL"]
+        click.echo(f"本机浏览器打开：{local}")
+        click.echo(f"手机打开（二维码和链接用的地址）：{public}")
+        if urlsplit(public).hostname in ("127.0.0.1", "localhost", "::1"):
+            click.echo("现在只有本机能打开。要让同一 Wi-Fi 下的手机试用，请运行：HOST=0.0.0.0 make run")

@@ -4,8 +4,10 @@ APP_ENV selects the profile: ``development`` (default), ``production`` or
 ``testing``. Production refuses to start without SECRET_KEY; development
 creates a random key once and keeps it under ``instance/``.
 """
+import ipaddress
 import os
 import secrets
+import socket
 from pathlib import Path
 
 
@@ -28,6 +30,47 @@ def _dev_secret_key(instance_path):
     path.write_text(key)
     path.chmod(0o600)
     return key
+
+
+# Addresses a UDP socket "connects" to (nothing is sent) to learn which of the machine's
+# own addresses faces the network: a private one first, as on an office intranet.
+_PROBES = ("10.255.255.255", "192.168.255.255", "172.31.255.255", "8.8.8.8")
+ALL_INTERFACES = ("0.0.0.0", "::", "")
+
+
+def lan_address():
+    """The machine's address on the local network (what phones on the office Wi-Fi
+    reach), or 127.0.0.1 when it has none."""
+    for probe in _PROBES:
+        try:
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe_socket:
+                probe_socket.connect((probe, 9))
+                address = probe_socket.getsockname()[0]
+        except OSError:
+            continue
+        if not ipaddress.ip_address(address).is_loopback and address != "0.0.0.0":
+            return address
+    return "127.0.0.1"
+
+
+def server_address(env):
+    """(host, port) the development server binds: HOST (default 127.0.0.1) and PORT
+    (default 5000), as ``make run`` passes them."""
+    host = (env.get("HOST") or "127.0.0.1").strip()
+    port = (env.get("PORT") or "5000").strip()
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise ConfigError(f"PORT must be a port number (1-65535), not {port!r}")
+    return host, int(port)
+
+
+def default_public_url(host, port):
+    """Where phones reach a server bound to ``host``:``port``: the machine's LAN address
+    when it listens on every interface (HOST=0.0.0.0), else the host itself."""
+    if host in ALL_INTERFACES:
+        host = lan_address()
+    if ":" in host:  # an IPv6 address
+        host = f"[{host}]"
+    return f"http://{host}" + ("" if port == 80 else f":{port}")
 
 
 def load_config(instance_path, env=None):
@@ -54,13 +97,18 @@ def load_config(instance_path, env=None):
         database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
 
     production = app_env == "production"
+    host, port = server_address(env)
     return {
         "APP_ENV": app_env,
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "APP_TIMEZONE": env.get("APP_TIMEZONE", "Asia/Shanghai"),
-        "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        # QR codes and links: what phones reach; by default the server's own HOST and PORT.
+        "PUBLIC_BASE_URL": (env.get("PUBLIC_BASE_URL")
+                            or default_public_url(host, port)).rstrip("/"),
+        "HOST": host,
+        "PORT": port,
         "ORG_NAME": env.get("ORG_NAME", "机关党委"),
         # Uploads (roster files): a 20,000-row roster is about 1 MB as XLSX.
         "MAX_CONTENT_LENGTH": int(env.get("MAX_UPLOAD_MB", "10")) * 1024 * 1024,
