@@ -19,37 +19,43 @@ def _nonce(value):
     return "".join(ch for ch in (value or "") if ch.isalnum() or ch in "-_")[:40]
 
 
-class TicketCheckinForm(ChineseForm):
-    """Staff on a ticket's page: which session, entry or exit (the button pressed)."""
+class OnceForm(ChineseForm):
+    """A form whose one-time nonce makes a resent POST write nothing new: ``setup()`` gives
+    a fresh form its nonce, ``clean_nonce()`` reads it back (with the form's ``NONCE_PREFIX``,
+    so nonces of different pages never meet)."""
 
-    session_id = SelectField("场次", coerce=int, validate_choice=True)
-    kind = SelectField("操作", choices=options([("entry", "签到"), ("exit", "签退")]),
-                       default="entry")
-    nonce = HiddenField()
-
-    def setup(self, sessions, label):
-        self.session_id.choices = options((s.id, label(s)) for s in sessions)
-        if not self.nonce.data:
-            self.nonce.data = new_nonce()
-        return self
-
-    def clean_nonce(self):
-        return _nonce(self.nonce.data) or None
-
-
-class BackfillForm(ChineseForm):
-    """补录 from a paper list: who, why, and (where the session needs it) the check-out too."""
-
-    registration_ids = IdListField("补录人员")
-    reason = StringField("补录原因", validators=[Optional(), Length(max=200)],
-                         default="根据纸质签到表补录")
-    with_exit = BooleanField("同时补录签退（本场要求签退，否则不计学时）", default=True)
+    NONCE_PREFIX = ""
     nonce = HiddenField()
 
     def setup(self):
         if not self.nonce.data:
             self.nonce.data = new_nonce()
         return self
+
+    def clean_nonce(self):
+        value = _nonce(self.nonce.data)
+        return f"{self.NONCE_PREFIX}{value}" if value else None
+
+
+class TicketCheckinForm(OnceForm):
+    """Staff on a ticket's page: which session, entry or exit (the button pressed)."""
+
+    session_id = SelectField("场次", coerce=int, validate_choice=True)
+    kind = SelectField("操作", choices=options([("entry", "签到"), ("exit", "签退")]),
+                       default="entry")
+
+    def setup(self, sessions, label):
+        self.session_id.choices = options((s.id, label(s)) for s in sessions)
+        return super().setup()
+
+
+class BackfillForm(OnceForm):
+    """补录 from a paper list: who, why, and (where the session needs it) the check-out too."""
+
+    registration_ids = IdListField("补录人员")
+    reason = StringField("补录原因", validators=[Optional(), Length(max=200)],
+                         default="根据纸质签到表补录")
+    with_exit = BooleanField("同时补录签退（本场要求签退，否则不计学时）", default=True)
 
     def clean_reason(self):
         return " ".join((self.reason.data or "").split())
@@ -64,9 +70,9 @@ class WalkinSearchForm(SearchForm):
     q = StringField("姓名或手机号", validators=[Optional(), Length(max=50)])
 
 
-class WalkinForm(ChineseForm):
+class WalkinForm(OnceForm):
+    NONCE_PREFIX = "wi-"
     member_id = HiddenField()
-    nonce = HiddenField()
 
     def member_id_value(self):
         try:
@@ -74,25 +80,12 @@ class WalkinForm(ChineseForm):
         except (TypeError, ValueError):
             return None
 
-    def clean_nonce(self):
-        value = _nonce(self.nonce.data)
-        return f"wi-{value}" if value else None
 
-
-class GuestForm(ChineseForm):
+class GuestForm(OnceForm):
     """A guest not on the roster (来宾), checked in as 列席: name and unit, phone optional.
     The service checks the values (and answers at these fields); lengths only here."""
 
     name = StringField("来宾姓名", validators=[Optional(), Length(max=50)])
     unit = StringField("单位", validators=[Optional(), Length(max=100)])
     phone = StringField("手机号（可不填）", validators=[Optional(), Length(max=20)])
-    nonce = HiddenField()
-
-    def setup(self):
-        if not self.nonce.data:
-            self.nonce.data = new_nonce()
-        return self
-
-    def clean_nonce(self):
-        value = _nonce(self.nonce.data)
-        return f"gu-{value}" if value else None
+    NONCE_PREFIX = "gu-"
