@@ -138,6 +138,31 @@ def strict_app(app):
     limiter.enabled = enabled
 
 
+@pytest.fixture
+def app_on():
+    """``app_on(url, migrate=True)``: another app with the test settings on a database of
+    its own (a SQLite file under tmp_path, a restored backup, one that cannot be reached),
+    its schema made by the migrations unless ``migrate=False``. Its engine is closed after
+    the test; the tables of such a database are not emptied (the test owns the file)."""
+    enabled = limiter.enabled
+    made = []
+
+    def make(url, migrate=True, **config):
+        other = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url, **config})
+        other.test_client_class = IsolatedClient
+        made.append(other)
+        if migrate:
+            with other.app_context():
+                upgrade()
+        return other
+
+    yield make
+    limiter.enabled = enabled
+    for other in made:
+        with other.app_context():
+            db.engine.dispose()
+
+
 def _empty_tables():
     """Delete the rows of every table that has any, children first, in one transaction;
     on PostgreSQL also restart the id sequences, as TRUNCATE ... RESTART IDENTITY did.
