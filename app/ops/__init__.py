@@ -8,8 +8,9 @@ Infrastructure like ``txn`` and ``printing``: it imports no feature.
 
 
 def init_app(app):
-    from . import health, request_log, static
+    from . import cli, health, request_log, static
 
     request_log.install(app)  # first: every later hook and log line has the request id
     static.install(app)
     app.register_blueprint(health.bp)
+    cli.register(app)
