@@ -8,6 +8,7 @@ go through a live server or several processes see committed data like production
 """
 import contextlib
 import contextvars
+import logging
 import os
 import re
 import threading
@@ -145,6 +146,8 @@ def app_on():
     its schema made by the migrations unless ``migrate=False``. Its engine is closed after
     the test; the tables of such a database are not emptied (the test owns the file)."""
     enabled = limiter.enabled
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level  # a production app sets up logging
     made = []
 
     def make(url, migrate=True, **config):
@@ -158,6 +161,7 @@ def app_on():
 
     yield make
     limiter.enabled = enabled
+    root.handlers[:], root.level = handlers, level
     for other in made:
         with other.app_context():
             db.engine.dispose()
