@@ -225,3 +225,37 @@ def test_gunicorn_with_the_sample_settings_logs_one_line_per_request_with_its_id
     assert re.search(r"\[[0-9a-f]{32}\] request GET /login 200 ", requests[1])
     assert "RATELIMIT_STORAGE_URI is memory://" in output  # the warning of a production start
     assert '"GET /login' not in output  # gunicorn's own access log is off
+
+
+def test_the_readme_production_section_names_every_file_of_deploy_and_they_name_each_other():
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("## Production"):readme.index("## Command line")]
+    for path in (ROOT / "deploy").iterdir():
+        assert f"deploy/{path.name}" in section, path.name
+    unit = (ROOT / "deploy" / "dangjian.service").read_text()
+    assert "--config deploy/gunicorn.conf.py wsgi:app" in unit
+    assert "ExecStart=/srv/dangjian/deploy/backup.sh" in (ROOT / "deploy" / "dangjian-backup.service").read_text()
+    bind = re.search(r'"GUNICORN_BIND", "([^"]+)"', (ROOT / "deploy" / "gunicorn.conf.py").read_text())
+    assert f"server {bind.group(1)};" in (ROOT / "deploy" / "nginx-site.conf").read_text()
+
+
+def test_the_nightly_backup_script_backs_up_the_configured_database(app, factory, tmp_path):
+    factory.member("王秀英")
+    env = {**os.environ, "APP_ENV": "testing", "SECRET_KEY": "x" * 40,
+           "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "BACKUP_DIR": str(tmp_path)}
+    old = tmp_path / "dangjian-20250101-023000.db"
+    old.write_bytes(b"a backup 40 days old")
+    os.utime(old, (time.time() - 40 * 86400,) * 2)
+
+    done = subprocess.run(["deploy/backup.sh"], cwd=ROOT, env=env, capture_output=True, text=True)
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    (made,) = tmp_path.glob("dangjian-2*")  # the old one is gone, one new one is there
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        import sqlite3
+
+        with sqlite3.connect(made) as copy:
+            assert copy.execute("SELECT name FROM member").fetchall() == [("王秀英",)]
+    else:
+        listing = subprocess.run(["pg_restore", "--list", str(made)], capture_output=True, text=True)
+        assert listing.returncode == 0 and "TABLE DATA public member" in listing.stdout
