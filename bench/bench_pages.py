@@ -234,11 +234,8 @@ def main():
             busy = member_pages(app, member_client)
             failures += report("Member pages, 40 more events, all registered", busy, MEMBER_TARGET)
             assets_table(members + scanner)
-    if failures:
-        print("\nMISSED:\n  " + "\n  ".join(failures))
-        return 1
-    print("\nAll targets met.")
-    return 0
+    print("\n" + ("MISSED:\n  " + "\n  ".join(failures) if failures else "All targets met."))
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":
