@@ -91,6 +91,12 @@ def test_text_files_go_out_gzipped_to_a_client_that_accepts_it(client, name):
         assert "Cookie" not in response.headers["Vary"]
 
 
+def test_a_client_that_refuses_gzip_gets_the_plain_file(client):
+    response = client.get("/static/css/app.css", headers={"Accept-Encoding": "gzip;q=0, identity"})
+    assert "Content-Encoding" not in response.headers
+    assert response.data == (STATIC / "css/app.css").read_bytes()
+
+
 def test_an_unchanged_file_is_answered_304(client):
     url = f"/static/css/app.css?v={content_hash('css/app.css')}"
     for headers in ({}, {"Accept-Encoding": "gzip"}):

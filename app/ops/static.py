@@ -85,7 +85,7 @@ def serve_static(filename):
     digest = _hash_of(path)
     mimetype = mimetypes.guess_type(path)[0] or "application/octet-stream"
     compress = (mimetype in COMPRESSIBLE and os.path.getsize(path) >= MIN_GZIP_BYTES
-                and "gzip" in request.accept_encodings)
+                and request.accept_encodings["gzip"] > 0)  # "gzip;q=0" refuses it
     if compress:
         response = Response(_gzipped(path, digest), mimetype=mimetype)
         response.headers["Content-Encoding"] = "gzip"
