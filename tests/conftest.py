@@ -104,6 +104,14 @@ def visible_text(html):
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
+def static_url(app, filename):
+    """The URL pages give a static file: ``/static/<filename>?v=<hash of its content>``."""
+    from flask import url_for
+
+    with app.test_request_context():
+        return url_for("static", filename=filename)
+
+
 def member_by_phone(phone):
     db.session.expire_all()
     return db.session.scalar(sa.select(Member).filter_by(phone=phone))
