@@ -11,7 +11,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint setup db bench bench-quick browser print-tools fonts clean
+.PHONY: run test lint setup db bench bench-quick browser print-tools deploy-tools fonts clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,9 @@ browser:
 print-tools:
 	@bash scripts/ensure-print-tools.sh
 
+deploy-tools:
+	@bash scripts/ensure-deploy-tools.sh
+
 fonts: $(VENV)/.dev print-tools
 	$(BIN)/python scripts/build_fonts.py
 	$(BIN)/python scripts/build_fonts.py --check
@@ -51,16 +54,18 @@ fonts: $(VENV)/.dev print-tools
 lint: $(VENV)/.dev
 	$(BIN)/ruff check app tests bench wsgi.py
 
-test: $(VENV)/.dev browser print-tools lint
+test: $(VENV)/.dev browser print-tools deploy-tools lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.dev
 	$(BIN)/python bench/bench_import.py
 	$(BIN)/python bench/bench_printing.py
+	$(BIN)/python bench/bench_pages.py
 
 bench-quick: $(VENV)/.dev
 	$(BIN)/python bench/bench_import.py --rows 2000
 	$(BIN)/python bench/bench_printing.py --quick
+	$(BIN)/python bench/bench_pages.py --quick
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-output

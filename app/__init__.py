@@ -1,5 +1,4 @@
 """Application factory."""
-import logging
 import os
 import sqlite3
 from pathlib import Path
@@ -10,7 +9,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DataError
 
-from . import web
+from . import ops, web
 from .config import ALL_INTERFACES, load_config
 from .errors import HTTP_CODES, error_body
 from .extensions import csrf, db, limiter, login_manager, migrate
@@ -40,14 +39,13 @@ def create_app(config=None):
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
+    ops.init_app(app)  # request ids and the request log first, static files, /healthz, backup
     _init_login(app)
     _register_blueprints(app)
     _connect_features()
     _register_error_pages(app)
     _register_template_helpers(app)
     _register_cli(app)
-    if not app.debug and not app.testing:
-        logging.basicConfig(level=logging.INFO)
     return app
 
 
@@ -211,9 +209,10 @@ def _register_template_helpers(app):
         from flask_login import current_user
 
         if (
-            current_user.is_authenticated
+            # The endpoint first: a static file or a health check loads no user.
+            request.endpoint not in {"auth.change_password", "auth.logout", "static", "ops.healthz"}
+            and current_user.is_authenticated
             and current_user.must_change_password
-            and request.endpoint not in {"auth.change_password", "auth.logout", "static"}
         ):
             if request.path.startswith("/api/"):  # a scanner page: an answer it understands
                 return error_body("password_change_required"), 403

@@ -22,14 +22,25 @@ def _bool(value, default=False):
 
 
 def _dev_secret_key(instance_path):
+    """The development key in ``instance/secret_key``, made by whichever process starts first.
+
+    Several processes may start at once (gunicorn workers without SECRET_KEY): each writes
+    its candidate to a file of its own and links it into place, which only one can do; the
+    others read the winner's, so all of them sign cookies with the same key."""
     path = Path(instance_path) / "secret_key"
     if path.exists():
         return path.read_text().strip()
     path.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_hex(32)
-    path.write_text(key)
-    path.chmod(0o600)
-    return key
+    candidate = path.with_name(f".secret_key.{os.getpid()}.{secrets.token_hex(4)}")
+    candidate.write_text(secrets.token_hex(32))
+    candidate.chmod(0o600)
+    try:
+        os.link(candidate, path)  # atomic, and fails when another process got there first
+    except FileExistsError:
+        pass
+    finally:
+        candidate.unlink()
+    return path.read_text().strip()
 
 
 # Addresses a UDP socket "connects" to (nothing is sent) to learn which of the machine's

@@ -189,6 +189,19 @@ MESSAGES = {
     "rows_in_use": "要删除的场次或项目已有报名、请假或签到记录，不能删除。本次没有保存任何修改。",
     # member registration pages
     "cannot_cancel_invited": "这是指定参加的活动，不能自行取消；如不能参加，请申请请假。",
+    # operations: flask backup / flask restore (app/ops/backup.py)
+    "backup_memory_database": "当前数据库是内存数据库，没有可以备份或恢复的文件。",
+    "backup_use_pg_dump": "当前数据库是 PostgreSQL，请用 pg_dump 备份（命令如下，另见 README）。",
+    "backup_use_pg_restore": "当前数据库是 PostgreSQL，请用 pg_restore 恢复（命令如下，另见 README）。",
+    "backup_no_database": "数据库文件 {path} 不存在，没有可以备份的内容。",
+    "backup_exists": "{path} 已存在。请换一个文件名，或加 --overwrite 覆盖。",
+    "backup_missing": "找不到备份文件 {path}。",
+    "backup_not_sqlite": "{path} 不是 SQLite 数据库文件，不能用来恢复。",
+    "backup_damaged": "{path} 已损坏（完整性检查未通过），不能用来恢复。",
+    "backup_not_ours": "{path} 不是本系统的数据库备份（其中没有迁移版本记录）。",
+    "backup_is_database": "{path} 就是当前数据库本身，不能用它恢复自己。",
+    "backup_newer": "{path} 来自更新版本的系统（迁移版本 {revision}），请用那个版本的程序恢复。",
+    "backup_database_busy": "数据库正在写入，等待 15 秒仍未结束，数据库未做任何改动，请稍后再试。",
 }
 
 

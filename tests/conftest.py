@@ -8,6 +8,7 @@ go through a live server or several processes see committed data like production
 """
 import contextlib
 import contextvars
+import logging
 import os
 import re
 import threading
@@ -103,6 +104,14 @@ def visible_text(html):
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
+def static_url(app, filename):
+    """The URL pages give a static file: ``/static/<filename>?v=<hash of its content>``."""
+    from flask import url_for
+
+    with app.test_request_context():
+        return url_for("static", filename=filename)
+
+
 def member_by_phone(phone):
     db.session.expire_all()
     return db.session.scalar(sa.select(Member).filter_by(phone=phone))
@@ -136,6 +145,34 @@ def strict_app(app):
     })
     # The one Limiter object serves every app, and init_app switched it on for all of them.
     limiter.enabled = enabled
+
+
+@pytest.fixture
+def app_on():
+    """``app_on(url, migrate=True)``: another app with the test settings on a database of
+    its own (a SQLite file under tmp_path, a restored backup, one that cannot be reached),
+    its schema made by the migrations unless ``migrate=False``. Its engine is closed after
+    the test; the tables of such a database are not emptied (the test owns the file)."""
+    enabled = limiter.enabled
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level  # a production app sets up logging
+    made = []
+
+    def make(url, migrate=True, **config):
+        other = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url, **config})
+        other.test_client_class = IsolatedClient
+        made.append(other)
+        if migrate:
+            with other.app_context():
+                upgrade()
+        return other
+
+    yield make
+    limiter.enabled = enabled
+    root.handlers[:], root.level = handlers, level
+    for other in made:
+        with other.app_context():
+            db.engine.dispose()
 
 
 def _empty_tables():

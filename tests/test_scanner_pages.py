@@ -13,6 +13,7 @@ from app.extensions import db
 from app.timeutil import utcnow
 
 from .conftest import body_text as text
+from .conftest import static_url
 from .conftest import visible_text as visible
 from .event_factories import make_event, open_event, session_rows
 
@@ -27,15 +28,16 @@ def scanner_url(session_id, **args):
 
 # ------------------------------------------------------------------ the scanner page
 
-def test_staff_open_the_scanner_page(scene, login):
+def test_staff_open_the_scanner_page(app, scene, login):
     client = login(scene.organizer)
     response = client.get(scanner_url(scene.session.id))
     assert response.status_code == 200
     html = text(response)
     assert '<meta name="csrf-token" content="' in html
-    assert f'src="{VENDOR}/qr-scanner.umd.min.js"' in html
-    assert 'src="/static/js/scanner.js"' in html
-    assert f'data-legacy-src="{VENDOR}/qr-scanner.legacy.min.js"' in html
+    # Static URLs carry the hash of the file's content (app/ops/static.py).
+    assert f'src="{static_url(app, "vendor/qr-scanner-1.4.2/qr-scanner.umd.min.js")}"' in html
+    assert f'src="{static_url(app, "js/scanner.js")}"' in html
+    assert f'data-legacy-src="{static_url(app, "vendor/qr-scanner-1.4.2/qr-scanner.legacy.min.js")}"' in html
     assert f'data-api-scans="/api/v1/sessions/{scene.session.id}/scans"' in html
     words = visible(html)
     for expected in ("专题党课", "签到", "签退", "实到 0 / 应到 2", "待上传 0 条", "输入票码",
