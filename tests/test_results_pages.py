@@ -331,3 +331,42 @@ def test_state_changes_are_audited_in_chinese(app, contest, factory):
     assert "评分标准：（空） → 内容 满分60×1、表达 满分40×1；项目：主题演讲；活动：演讲比赛" in words
     assert "生成参赛名单 项目：主题演讲；活动：演讲比赛；新增：3；退出：0" in words
     assert db.session.scalar(db.select(ItemScoring.published_at)) is not None
+
+
+def test_absurd_input_is_answered_in_chinese_never_with_a_500(app, organizer, contest):
+    talk = contest.talk
+    judge, link = judge_link(contest)
+    phone = app.test_client()
+    phone.get(link)
+    content, expression = criteria_ids(contest)
+    entry = contest.entries["张一"]
+    answers = {
+        "setup, a row past the last": organizer.post(f"/results/items/{talk.id}/setup", data={
+            "method": "judged", "award_mode": "count", "points_factor": "x",
+            "criteria-0-name": "内容", "criteria-0-max": "1e9", "criteria-40-name": "多余"}),
+        "setup, an unknown method": organizer.post(f"/results/items/{talk.id}/setup",
+                                                   data={"method": "drop table", "points_factor": "1"}),
+        "order, words": organizer.post(f"/results/items/{talk.id}/order",
+                                       data={f"order-{entry.id}": "第一", "order-99999999999": "1"}),
+        "marks of a judged item": organizer.post(f"/results/items/{talk.id}/marks",
+                                                 data={"round": "semi", f"mark-{entry.id}": "1"}),
+        "judge, hours": organizer.post(f"/results/items/{talk.id}/judges",
+                                       data={"name": "甲" * 80, "hours": "1e3"}),
+        "renew, hours in words": organizer.post(f"/results/items/{talk.id}/judges/{judge.id}/renew",
+                                               data={"hours": "十二"}),
+        "points of a contest": organizer.get(f"/results/events/{contest.event.id}/points"),
+        "score, huge": phone.post(f"/judge/{judge.id}/entries/{entry.id}",
+                                  data={f"c-{content}": "9" * 40, f"c-{expression}": "\x00"}),
+        "score, another item's criterion": phone.post(f"/judge/{judge.id}/entries/{entry.id}",
+                                                      data={"c-999999": "1"}),
+        "an unknown entry": phone.get(f"/judge/{judge.id}/entries/2147483647"),
+        "an item that is not there": organizer.get("/results/items/2147483647/board"),
+    }
+    for what, answer in answers.items():
+        assert answer.status_code in (400, 403, 404, 409), what
+        if answer.status_code == 400:
+            assert re.search(r"[\u4e00-\u9fff]", text(answer)), what
+    assert "有效时长请填 1 到 72 之间的整数" in text(answers["judge, hours"])
+    assert "请从列表中选择" in text(answers["marks of a judged item"])
+    assert "出场顺序请填写 1 到 9999 之间的整数" in text(answers["order, words"])
+    assert count(ScoreSheet) == 0

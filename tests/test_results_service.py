@@ -359,12 +359,18 @@ def test_heats_rank_until_the_final_has_marks(meet):
     assert standing.rows[0].marks == {"heat": 1300, "final": 1270}
 
 
-def test_team_totals_double_relays_and_follow_a_custom_points_table(meet):
+def run_and_relay(meet):
+    """100米: 甲 12.10, 乙 12.20 (第一党支部), 丙 12.30 (第二党支部); relay: 丙 49.00, 甲 50.00,
+    乙 51.00."""
     marks.save_marks(meet.organizer, meet.run.id, "final",
                      typed(meet.run, **{"100米甲": "12.10", "100米乙": "12.20", "100米丙": "12.30"}))
     marks.save_marks(meet.organizer, meet.relay.id, "final",
                      typed(meet.relay, **{"4×100米接力甲": "50.00", "4×100米接力乙": "51.00",
                                           "4×100米接力丙": "49.00"}))
+
+
+def test_team_totals_double_relays_and_follow_a_custom_points_table(meet):
+    run_and_relay(meet)
     # 第一党支部: 100米 7 + 5, relay (2nd, 3rd) (5 + 4) × 2 = 18 -> 30
     # 第二党支部: 100米 4, relay 1st 7 × 2 = 14 -> 18
     totals = [(t.branch_name, t.points, t.rank, t.places[:3]) for t in service.team_totals(meet.event)]
@@ -381,11 +387,7 @@ def test_team_totals_double_relays_and_follow_a_custom_points_table(meet):
 
 
 def test_members_see_team_totals_of_published_items_only(meet):
-    marks.save_marks(meet.organizer, meet.run.id, "final",
-                     typed(meet.run, **{"100米甲": "12.10", "100米乙": "12.20", "100米丙": "12.30"}))
-    marks.save_marks(meet.organizer, meet.relay.id, "final",
-                     typed(meet.relay, **{"4×100米接力甲": "50.00", "4×100米接力乙": "51.00",
-                                          "4×100米接力丙": "49.00"}))
+    run_and_relay(meet)
     publishing.lock_results(meet.organizer, meet.run.id)
     publishing.publish_results(meet.organizer, meet.run.id)
     shown = service.published_results(meet.event)

@@ -140,22 +140,23 @@ class SetupForm(ChineseForm):
         return {"label": label, "first": first, "last": int(match.group(2) or first)}
 
 
-class JudgeForm(ChineseForm):
-    name = StringField("评委姓名", validators=[DataRequired(message_for("judge_name_required")),
-                                              Length(max=50)],
-                       description="如「王老师」，评委打开链接后看到自己的名字。")
-    hours = IntegerField(
+def _hours_field():
+    return IntegerField(
         "有效时长（小时）", default=12,
         validators=[DataRequired(message_for("judge_link_hours_range")),
                     NumberRange(1, 72, message_for("judge_link_hours_range"))],
         description="到时自动失效；1 到 72 小时。")
 
 
+class JudgeForm(ChineseForm):
+    name = StringField("评委姓名", validators=[DataRequired(message_for("judge_name_required")),
+                                              Length(max=50)],
+                       description="如「王老师」，评委打开链接后看到自己的名字。")
+    hours = _hours_field()
+
+
 class RenewForm(ChineseForm):
-    hours = IntegerField(
-        "有效时长（小时）", default=12,
-        validators=[DataRequired(message_for("judge_link_hours_range")),
-                    NumberRange(1, 72, message_for("judge_link_hours_range"))])
+    hours = _hours_field()
 
 
 class PointsForm(ChineseForm):

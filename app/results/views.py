@@ -195,15 +195,20 @@ def item(item_id):
     return _item_page(_managed_item(item_id))
 
 
+def _standing_page(template, item_id, clock="%H:%M", **context):
+    """A page of one item's standing, never cached (the live part, the board)."""
+    item = _managed_item(item_id)
+    standing = service.item_standing(item)
+    return _no_store(render_template(template, item=item, event=item.event, standing=standing,
+                                     scoring=standing.scoring,
+                                     updated=format_local(utcnow(), clock), **context))
+
+
 @bp.route("/results/items/<int:item_id>/live")
 @staff_required
 def live(item_id):
     """The live part of the item page (judges' progress and the ranking), for results-live.js."""
-    item = _managed_item(item_id)
-    standing = service.item_standing(item)
-    return _no_store(render_template("results/_live.html", item=item, standing=standing,
-                                     scoring=standing.scoring,
-                                     updated=format_local(utcnow(), "%H:%M:%S")))
+    return _standing_page("results/_live.html", item_id, "%H:%M:%S")
 
 
 @bp.route("/results/items/<int:item_id>/entries", methods=["POST"])
@@ -345,22 +350,14 @@ def revoke_judge(item_id, judge_id):
 @bp.route("/results/items/<int:item_id>/board")
 @staff_required
 def board(item_id):
-    item = _managed_item(item_id)
-    standing = service.item_standing(item)
-    return _no_store(render_template(
-        "results/board.html", item=item, event=item.event, standing=standing,
-        scoring=standing.scoring, rows_url=url_for("results.board_rows", item_id=item.id),
-        updated=format_local(utcnow(), "%H:%M")))
+    return _standing_page("results/board.html", item_id,
+                          rows_url=url_for("results.board_rows", item_id=item_id))
 
 
 @bp.route("/results/items/<int:item_id>/board/rows")
 @staff_required
 def board_rows(item_id):
-    item = _managed_item(item_id)
-    standing = service.item_standing(item)
-    return _no_store(render_template("results/_board_rows.html", item=item, standing=standing,
-                                     scoring=standing.scoring,
-                                     updated=format_local(utcnow(), "%H:%M")))
+    return _standing_page("results/_board_rows.html", item_id)
 
 
 # ------------------------------------------------------------------ members
