@@ -116,6 +116,8 @@ def _register_blueprints(app):
     from .org.views import bp as org_bp
     from .registration.manage_views import bp as registration_admin_bp
     from .registration.views import bp as registration_bp
+    from .results.judge_views import bp as judge_bp
+    from .results.views import bp as results_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(api_bp)
@@ -127,6 +129,8 @@ def _register_blueprints(app):
     app.register_blueprint(registration_admin_bp)
     app.register_blueprint(onsite_bp)
     app.register_blueprint(checkin_bp)
+    app.register_blueprint(results_bp)
+    app.register_blueprint(judge_bp)
     app.register_blueprint(auditlog_bp)
 
 

@@ -10,3 +10,12 @@ from app.registration.models import (  # noqa: F401
     Team,
     TeamMember,
 )
+from app.results.models import (  # noqa: F401
+    Criterion,
+    Entry,
+    ItemScoring,
+    Judge,
+    Mark,
+    PlacePoints,
+    ScoreSheet,
+)

@@ -163,3 +163,14 @@ def attendee(factory, organizer, event, name, branch, **fields):
     member = factory.member(name=name, branch=branch, **fields)
     reg = signup.register(organizer, event.id, member_id=member.id)
     return member, reg, checkin.ticket_for(reg).code
+
+
+def entrants(factory, organizer, event, item, names, branch):
+    """Members called ``names`` of ``branch``, registered by the organizer for ``item``
+    of ``event`` (confirmed): their registrations, in order."""
+    registrations = []
+    for name in names:
+        member = factory.member(name=name, branch=branch)
+        registrations.append(signup.register(organizer, event.id, member_id=member.id,
+                                             item_ids=[item.id]))
+    return registrations

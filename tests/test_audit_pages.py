@@ -288,6 +288,39 @@ def every_action(admin_client, org, factory):
     link, _token = checkin.create_scanner_link(organizer, lecture, "签到志愿者")
     checkin.revoke_scanner_link(organizer, link)
 
+    # results
+    from app.results import judging, marks, publishing
+    from app.results import service as standings
+    from app.results import setup as results
+
+    speech = make_event(organizer, kind="contest", title="演讲比赛", publish=True,
+                        items=[{"name": "主题演讲", "is_team": False}])
+    (talk,) = speech.items
+    signup.register(li, speech.id, item_ids=[talk.id])
+    signup.register(zhang, speech.id, item_ids=[talk.id])
+    results.save_setup(organizer, talk.id, method="judged",
+                       criteria=[{"name": "内容", "max_x100": 10000, "weight_x100": 100}],
+                       award_levels=[{"label": "一等奖", "count": 1}])
+    results.sync_entries(organizer, talk.id)
+    first_entry, second_entry = standings.entries_of(talk.id)
+    results.set_running_order(organizer, talk.id, {first_entry.id: 2, second_entry.id: 1})
+    judge, _token = judging.add_judge(organizer, talk.id, "王老师")
+    judging.renew_judge_link(organizer, talk.id, judge.id)
+    (criterion,) = standings.scoring_of(talk.id).criteria
+    judging.submit_scores(judge.id, first_entry.id, {criterion.id: "90"})  # a judge: not staff
+    judging.revoke_judge_link(organizer, talk.id, judge.id)
+    publishing.lock_results(organizer, talk.id)
+    publishing.unlock_results(organizer, talk.id)
+    publishing.lock_results(organizer, talk.id)
+    publishing.publish_results(organizer, talk.id)
+    publishing.unpublish_results(organizer, talk.id)
+    results.save_setup(organizer, run.id, method="time", award_mode="ranks",
+                       award_levels=[{"label": "第一名", "first": 1, "last": 1}])
+    results.sync_entries(organizer, run.id)
+    (runner,) = standings.entries_of(run.id)
+    marks.save_marks(organizer, run.id, "final", {runner.id: "12.34"})
+    results.save_place_points(organizer, contest.id, [9, 7, 5])
+
 
 def all_rows(admin_client):
     listed, number = [], 1
@@ -355,6 +388,19 @@ def test_every_action_the_app_records_reads_in_words(admin_client, org, factory)
         "；来宾：周来宾；单位：市委组织部",
         "创建扫码授权链接：签到志愿者 活动：专题党课；有效期至：",
         "撤销扫码授权链接：签到志愿者 活动：专题党课",
+        "设置评分规则 计分方式：（空） → 评委打分",
+        "评分标准：（空） → 内容 满分100×1；项目：主题演讲；活动：演讲比赛",
+        "生成参赛名单 项目：主题演讲；活动：演讲比赛；新增：2；退出：0",
+        "调整出场顺序 项目：主题演讲；活动：演讲比赛；修改条数：2；随机抽签：否",
+        "添加评委 评委：王老师；项目：主题演讲；活动：演讲比赛；有效期至：",
+        "重新生成评委链接 评委：王老师；项目：主题演讲",
+        "撤销评委链接 评委：王老师；项目：主题演讲；活动：演讲比赛",
+        "锁定成绩 项目：主题演讲；活动：演讲比赛",
+        "解除锁定 项目：主题演讲；活动：演讲比赛",
+        "公布成绩 项目：主题演讲；活动：演讲比赛",
+        "撤回公布 项目：主题演讲；活动：演讲比赛",
+        "录入成绩 项目：100米；活动：机关运动会；轮次：决赛；修改条数：1",
+        "设置名次积分：机关运动会 名次积分：7-5-4-3-2-1 → 9-7-5",
     ]:
         assert words in text, words
 

@@ -22,8 +22,9 @@ from app.checkin import constants as checkin
 from app.events import constants as events
 from app.org import constants as org
 from app.registration import constants as registration
+from app.results import constants as results
 
-FEATURES = (org, auth, events, registration, checkin)
+FEATURES = (org, auth, events, registration, checkin, results)
 
 COMMON_DETAILS = {
     "event_id": ("活动", "event"),
@@ -44,6 +45,7 @@ GROUPS = {
     "registration": ("报名", ("registration.", "team."), ()),
     "leave": ("请假", ("leave.",), ()),
     "checkin": ("签到", ("checkin.", "scanner_link."), ()),
+    "results": ("成绩", ("results.", "judge."), ()),
 }
 
 
