@@ -1,7 +1,7 @@
 """results: item scoring, criteria, entries, judges, score sheets, marks, place points
 
 Revision ID: 0007
-Revises: 0003
+Revises: 0005
 Create Date: 2026-11-27 07:21:16.789299
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0007'
-down_revision = '0003'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
