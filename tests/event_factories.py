@@ -181,9 +181,10 @@ def make_finished(organizer, *, sessions=4, hours=3, credit=None, checkout=False
     return make_event(organizer, sessions=rows, publish=True, **fields)
 
 
-def signed_up(organizer, event, member):
-    """``member`` registered by the organizer the day before ``event`` began (confirmed)."""
-    return signup.register(organizer, event.id, member_id=member.id,
+def signed_up(organizer, event, member, item_ids=()):
+    """``member`` registered by the organizer the day before ``event`` began (confirmed),
+    for ``item_ids`` where the event has items."""
+    return signup.register(organizer, event.id, member_id=member.id, item_ids=item_ids,
                            now=event.starts_at - timedelta(days=1))
 
 

@@ -67,7 +67,6 @@ AUDIT_DETAILS = {
         "certificate_kind": ("证书", KIND_LABELS),
         "count": ("张数", None),
         "certificate_title": ("证书标题", None),
-        "body": ("正文", None),
         "issuer": ("发证单位", None),
     },
     "certificate": {

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
+from app.errors import message_for
 from app.extensions import db
 from app.timeutil import format_local, to_local, utcnow
 from app.txn import write_transaction
@@ -23,6 +24,7 @@ from .models import Certificate, VerificationDay
 
 _CODE = re.compile(f"^[{CODE_ALPHABET}]{{{CODE_LENGTH}}}$")
 _NO_CODE = "-" * CODE_LENGTH  # what a malformed code is looked up as: never a code
+_MESSAGES = {"not_found": "verify_not_found", "malformed": "verify_malformed"}
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,11 @@ class Verification:
     @property
     def found(self):
         return self.facts is not None
+
+    @property
+    def message(self):
+        """Why nothing was found, in Chinese (None when found)."""
+        return None if self.found else message_for(_MESSAGES[self.state])
 
 
 def normalize(code):

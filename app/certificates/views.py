@@ -29,7 +29,7 @@ from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.auth.permissions import staff_required
-from app.errors import DomainError, message_for
+from app.errors import DomainError
 from app.extensions import csrf, limiter
 from app.forms import add_error, place_error
 from app.registration.export import content_disposition
@@ -304,9 +304,8 @@ def verify_form():
 @limiter.limit(lambda: current_app.config["VERIFY_RATE_LIMIT"], key_func=get_remote_address)
 def verify(code):
     result = verification.verify(code)
-    message = None if result.found else message_for(f"verify_{result.state}")
     response = make_response(render_template("certificates/verify.html", form=VerifyForm(code=code),
-                                             result=result, message=message))
+                                             result=result))
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["X-Robots-Tag"] = "noindex"

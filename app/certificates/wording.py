@@ -111,7 +111,7 @@ def save_wording(actor, event, kind, data, now=None):
             for key, value in values.items():
                 setattr(row, key, value)
         record(actor, "certificate.template", event, certificate_kind=kind,
-               certificate_title=row.title, issuer=row.issuer, body=row.body)
+               certificate_title=row.title, issuer=row.issuer)
     return row
 
 
