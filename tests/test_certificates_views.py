@@ -5,14 +5,16 @@ import tracemalloc
 
 import pytest
 import sqlalchemy as sa
+from PIL import Image
 from pypdf import PdfReader
 
 from app.certificates import documents, issuing
-from app.certificates.models import Certificate, CertificateJob
+from app.certificates.models import Certificate, CertificateJob, CertificateSeal
 from app.extensions import db
 
-from .conftest import audit_entries, body_text, client_for, count, visible_text
+from .conftest import TEST_PASSWORD, audit_entries, body_text, client_for, count, visible_text
 from .event_factories import backfill, make_finished, signed_up
+from .http_client import CSRF_RE
 
 
 @pytest.fixture
@@ -179,6 +181,28 @@ def test_the_links_to_the_pages(training, app):
 
 
 # ------------------------------------------------------------------ who may see what
+
+def test_the_seal_upload_checks_its_csrf_token_itself(training, strict_app, fresh):
+    """The seal form is left out of the app-wide CSRF check (to answer a 20 MB file in
+    words); its own form refuses a post without the token."""
+    db.session.commit()
+    client = strict_app.test_client()
+    token = CSRF_RE.search(body_text(client.get("/login"))).group(1)
+    assert client.post("/login", data={"csrf_token": token, "phone": training.organizer.phone,
+                                       "password": TEST_PASSWORD}).status_code == 302
+    url = f"{training.url}/seal"
+    png = io.BytesIO()
+    Image.new("RGBA", (50, 50), (200, 0, 0, 255)).save(png, "PNG")
+    refused = client.post(url, data={"seal": (io.BytesIO(png.getvalue()), "seal.png")},
+                          content_type="multipart/form-data")
+    fresh()
+    assert refused.status_code == 400 and count(CertificateSeal) == 0
+    token = CSRF_RE.search(body_text(client.get(f"{training.url}/wording"))).group(1)
+    done = client.post(url, data={"csrf_token": token, "seal": (io.BytesIO(png.getvalue()), "seal.png")},
+                       content_type="multipart/form-data")
+    fresh()
+    assert done.status_code == 302 and count(CertificateSeal) == 1
+
 
 def test_staff_pages_are_for_those_who_manage_the_event(training, app, factory):
     issuing.issue(training.organizer, training.event.id, "completion")
