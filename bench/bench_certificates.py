@@ -24,19 +24,19 @@ import os
 import sys
 import tempfile
 import time
-import tracemalloc
 from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import sqlalchemy as sa  # noqa: E402
-from flask_migrate import upgrade  # noqa: E402
+from bench_import import make_app  # noqa: E402
+from bench_printing import Sink, traced  # noqa: E402
 from reportlab.lib.pagesizes import A4, landscape  # noqa: E402
 from reportlab.lib.units import mm  # noqa: E402
 from reportlab.pdfgen.canvas import Canvas  # noqa: E402
 
-from app import create_app, printing  # noqa: E402
+from app import printing  # noqa: E402
 from app.certificates import documents, issuing  # noqa: E402
 from app.checkin.models import Checkin  # noqa: E402
 from app.events import service as events  # noqa: E402
@@ -61,21 +61,6 @@ def parse_args():
                         help="PostgreSQL URL (wiped!); default a fresh SQLite file")
     parser.add_argument("--rate-target", type=float, default=150.0)
     return parser.parse_args()
-
-
-def make_app(url, workdir):
-    if not url:
-        url = f"sqlite:///{workdir}/bench.db"
-    elif url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
-    app = create_app({"APP_ENV": "testing", "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url,
-                      "RATELIMIT_ENABLED": False, "PUBLIC_BASE_URL": BASE_URL})
-    with app.app_context():
-        if url.startswith("postgresql"):
-            with db.engine.begin() as conn:
-                conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        upgrade()
-    return app
 
 
 def organisation():
@@ -127,14 +112,6 @@ def finished_training(organizer, title, people, branches, phone_start):
     return event
 
 
-class Sink:
-    """A response stream that counts bytes and keeps none."""
-    size = 0
-
-    def write(self, data):
-        self.size += len(data)
-
-
 def stream(organizer, event_id):
     job = documents.start_print(organizer, event_id, "completion")
     return sum(len(chunk) for chunk in documents.stream_job(job.id)), job.total
@@ -159,20 +136,12 @@ def bare(count):
     canvas.save()
 
 
-def traced(function):
-    tracemalloc.start()
-    try:
-        function()
-        return tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-
-
 def main():
     args = parse_args()
     count = args.people or (500 if args.quick else 5000)
     with tempfile.TemporaryDirectory() as workdir:
-        app = make_app(args.database_url, workdir)
+        app, _url = make_app(args.database_url, workdir)
+        app.config["PUBLIC_BASE_URL"] = BASE_URL
         with app.test_request_context():
             fonts.register_fonts()
             organizer, branches = organisation()
@@ -206,8 +175,8 @@ def main():
             print(f"   bare reportlab Canvas + the same QR    {seconds:6.2f} s  {pages} pages  "
                   f"{pages / seconds:5.0f} pages/s")
 
-            few = traced(lambda: stream(organizer, small.id))
-            many = traced(lambda: stream(organizer, big.id))
+            _, few = traced(lambda: stream(organizer, small.id))
+            _, many = traced(lambda: stream(organizer, big.id))
             print(f"3. memory (tracemalloc peak)            10 pages {few / 1e6:5.1f} MB, "
                   f"{pages} pages {many / 1e6:5.1f} MB")
     slack = 3 if args.quick else 1

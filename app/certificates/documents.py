@@ -21,7 +21,7 @@ from app.txn import write_transaction
 
 from . import rules
 from .constants import JOB_STATUSES, KIND_LABELS
-from .issuing import managed_event, snapshot
+from .issuing import managed_event, managed_row, snapshot
 from .models import Certificate, CertificateJob
 from .pdf import Page, certificate_document
 from .wording import current_seal, seal_data, wording
@@ -85,11 +85,7 @@ def start_print(actor, event_id, kind=None, now=None):
 
 def job_of(actor, job_id):
     """The job, if ``actor`` may manage its event."""
-    job = db.session.get(CertificateJob, job_id)
-    if job is None:
-        raise DomainError("not_found")
-    managed_event(actor, job.event_id)
-    return job
+    return managed_row(actor, CertificateJob, job_id)
 
 
 def job_state(job):

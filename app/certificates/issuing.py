@@ -64,6 +64,15 @@ def managed_event(actor, event_id):
     return event
 
 
+def managed_row(actor, model, row_id):
+    """A row (a certificate, a print job) of an event ``actor`` may manage."""
+    row = db.session.get(model, row_id)
+    if row is None:
+        raise DomainError("not_found")
+    managed_event(actor, row.event_id)
+    return row
+
+
 # ------------------------------------------------------------------ what a certificate says
 
 def date_text(day):

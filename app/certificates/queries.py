@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from app.errors import DomainError
 from app.extensions import db
 
-from .issuing import managed_event
+from .issuing import managed_row
 from .models import Certificate
 
 
@@ -26,11 +26,7 @@ def counts_by_kind(event_id):
 
 def managed_certificate(actor, certificate_id):
     """A certificate of an event ``actor`` may manage."""
-    certificate = db.session.get(Certificate, certificate_id)
-    if certificate is None:
-        raise DomainError("not_found")
-    managed_event(actor, certificate.event_id)
-    return certificate
+    return managed_row(actor, Certificate, certificate_id)
 
 
 def my_certificates(member):

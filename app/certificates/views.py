@@ -80,26 +80,31 @@ def event(event_id):
                            shown=len(rows), form=KindForm(kind=view.kind), revoke_form=RevokeForm())
 
 
-@bp.route("/manage/events/<int:event_id>/certificates/issue", methods=["POST"])
-@staff_required
-def issue(event_id):
+def _kind_action(event_id, operation):
+    """Run ``operation(actor, event_id, kind)`` for a button that posts one kind (issue,
+    print): (kind, its answer), or (kind, None) after a refusal put in a flash message."""
     form = KindForm()
     if not form.validate():
         abort(400)
     try:
-        issued = issuing.issue(current_user, event_id, form.kind.data)
+        return form.kind.data, operation(current_user, event_id, form.kind.data)
     except DomainError as refused:
         if refused.code in ("event_not_found", "forbidden"):
             abort(404 if refused.http_status == 404 else 403)
         flash(refused.message, "error")
-    else:
-        label = KIND_LABELS[form.kind.data]
-        if issued.count:
-            flash(f"已发放 {issued.count} 张{label}（编号 {issued.first_serial} 至 {issued.last_serial}）。",
-                  "success")
-        else:
-            flash(f"没有需要新发放的{label}：已发放的不会重复发放。", "info")
-    return redirect(url_for(".event", event_id=event_id, kind=form.kind.data))
+        return form.kind.data, None
+
+
+@bp.route("/manage/events/<int:event_id>/certificates/issue", methods=["POST"])
+@staff_required
+def issue(event_id):
+    kind, issued = _kind_action(event_id, issuing.issue)
+    if issued is not None and issued.count:
+        flash(f"已发放 {issued.count} 张{KIND_LABELS[kind]}（编号 {issued.first_serial} 至 {issued.last_serial}）。",
+              "success")
+    elif issued is not None:
+        flash(f"没有需要新发放的{KIND_LABELS[kind]}：已发放的不会重复发放。", "info")
+    return redirect(url_for(".event", event_id=event_id, kind=kind))
 
 
 def _kind_of(event):
@@ -185,16 +190,9 @@ def sample(event_id):
 @bp.route("/manage/events/<int:event_id>/certificates/print", methods=["POST"])
 @staff_required
 def start_print(event_id):
-    form = KindForm()
-    if not form.validate():
-        abort(400)
-    try:
-        job = documents.start_print(current_user, event_id, form.kind.data)
-    except DomainError as refused:
-        if refused.code in ("event_not_found", "forbidden"):
-            abort(404 if refused.http_status == 404 else 403)
-        flash(refused.message, "error")
-        return redirect(url_for(".event", event_id=event_id, kind=form.kind.data))
+    kind, job = _kind_action(event_id, documents.start_print)
+    if job is None:
+        return redirect(url_for(".event", event_id=event_id, kind=kind))
     return redirect(url_for(".job", job_id=job.id))
 
 
