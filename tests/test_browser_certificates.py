@@ -70,3 +70,19 @@ def test_a_member_downloads_a_certificate_on_the_phone_and_it_verifies(phone, tr
     expect(phone.get_by_text("王*梅")).to_be_visible()
     fits(phone, 390)
     phone.shot("certificates-verify")
+
+
+def test_the_organizers_pages_fit_a_phone(phone, training):
+    log_in(phone, training.organizer)
+    phone.goto(f"/manage/events/{training.event.id}/certificates")
+    expect(phone.get_by_role("button", name="发放 2 张结业证书")).to_be_visible()
+    fits(phone, 390)
+    phone.shot("certificates-event-phone")
+    phone.get_by_role("link", name="修改样式或上传印章").click()
+    expect(phone.get_by_label("证书正文")).to_have_value(
+        "{姓名} 同志：\n于{日期}参加「{活动名称}」，完成学习 {学时} 学时，经考核合格，准予结业。\n特发此证。")
+    phone.get_by_label("证书正文").fill("{姓名} 同志：\n参加{活动名称}，表现{等级}。")
+    phone.get_by_role("button", name="保存样式").click()
+    expect(phone.get_by_text("模板中的「{等级}」不是可用的占位符")).to_be_visible()
+    fits(phone, 390)
+    phone.shot("certificates-wording-phone")

@@ -94,12 +94,16 @@ def test_printing_before_anything_is_issued_is_refused(training, login):
     assert count(CertificateJob) == 0
 
 
-def test_a_download_that_stops_halfway_leaves_the_job_failed(training, app):
+def test_progress_is_counted_while_the_pdf_builds_and_a_stopped_download_fails(training, app):
     issuing.issue(training.organizer, training.event.id, "participation")
     job = documents.start_print(training.organizer, training.event.id, "participation")
     stream = documents.stream_job(job.id, chunk=1)
     next(stream)  # the header
     next(stream)  # the first page
+    db.session.expire_all()
+    # what the progress page reads meanwhile, from any process
+    assert documents.job_state(db.session.get(CertificateJob, job.id)) == {
+        "status": "running", "label": "正在生成", "done": 1, "total": 2, "percent": 50}
     stream.close()  # the browser went away
     db.session.expire_all()
     assert db.session.get(CertificateJob, job.id).status == "failed"
