@@ -61,11 +61,13 @@ bench: $(VENV)/.dev
 	$(BIN)/python bench/bench_import.py
 	$(BIN)/python bench/bench_printing.py
 	$(BIN)/python bench/bench_pages.py
+	$(BIN)/python bench/bench_certificates.py
 
 bench-quick: $(VENV)/.dev
 	$(BIN)/python bench/bench_import.py --rows 2000
 	$(BIN)/python bench/bench_printing.py --quick
 	$(BIN)/python bench/bench_pages.py --quick
+	$(BIN)/python bench/bench_certificates.py --quick
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-output

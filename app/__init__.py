@@ -108,6 +108,7 @@ def _register_blueprints(app):
     from .api.views import bp as api_bp
     from .auditlog.views import bp as auditlog_bp
     from .auth.views import bp as auth_bp
+    from .certificates.views import bp as certificates_bp
     from .checkin.onsite_views import bp as onsite_bp
     from .checkin.views import bp as checkin_bp
     from .events.views import bp as events_manage_bp
@@ -132,6 +133,7 @@ def _register_blueprints(app):
     app.register_blueprint(results_bp)
     app.register_blueprint(judge_bp)
     app.register_blueprint(auditlog_bp)
+    app.register_blueprint(certificates_bp)
 
 
 def _register_error_pages(app):

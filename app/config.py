@@ -130,6 +130,8 @@ def load_config(instance_path, env=None):
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "20 per minute"),
         # Member searches (name or phone), per searcher, shared by every search box.
         "SEARCH_RATE_LIMIT": env.get("SEARCH_RATE_LIMIT", "60 per minute"),
+        # The public certificate verification page, per client address.
+        "VERIFY_RATE_LIMIT": env.get("VERIFY_RATE_LIMIT", "30 per minute"),
         "LOGIN_MAX_FAILURES": int(env.get("LOGIN_MAX_FAILURES", "5")),
         "LOGIN_LOCK_MINUTES": int(env.get("LOGIN_LOCK_MINUTES", "15")),
         # WeChat's in-app browser drops session cookies: keep members logged in

@@ -253,6 +253,29 @@ MESSAGES = {
     "results_empty": "还没有任何成绩，不能锁定。",
     "results_published_unlock": "成绩已公布，请先撤回公布再解除锁定。",
     "results_not_locked": "请先锁定成绩再公布。",
+    # certificates: issuing, wording and seal, printing, revoking
+    "certificate_kind_unavailable": "这个活动不发放{kind}。",
+    "certificate_no_sessions": "活动没有场次，无法判断谁参加了，不能发放证书。",
+    "certificate_no_hours": "活动的总学时为 0，无法按学时判断结业，不能发放结业证书（可以发放参与证明）。",
+    "certificate_event_not_over": "活动结束后才能发放证书（最后一场结束于 {end}）。",
+    "certificate_no_awards": "还没有公布比赛成绩，暂时不能发放获奖证书。",
+    "certificate_none_to_print": "还没有发放证书，没有可以下载的。",
+    "certificate_revoked": "这张证书已撤销，不能再下载或打印。",
+    "certificate_already_revoked": "这张证书已经撤销了。",
+    "certificate_revoke_reason_required": "请填写撤销原因，例如「学时记录有误，重新发放」。",
+    "certificate_unknown_placeholder": "模板中的「{{{name}}}」不是可用的占位符。可用的有：{allowed}。",
+    "certificate_placeholder_wrong_kind": "「{{{name}}}」只能用于{kinds}，{kind}中不能使用。",
+    "certificate_unpaired_brace": "模板中有不成对的花括号「{brace}」，占位符请写成「{{姓名}}」这样。",
+    "certificate_body_required": "请填写证书正文。",
+    "certificate_body_too_long": "证书正文最多 {max} 个字，现在有 {count} 个字。",
+    "certificate_title_invalid": "请填写证书标题，最多 {max} 个字。",
+    "certificate_issuer_invalid": "请填写发证单位，最多 {max} 个字。",
+    "certificate_seal_required": "请选择要上传的印章图片（PNG 格式）。",
+    "certificate_seal_not_png": "印章图片必须是 PNG 格式（最好是透明背景的 PNG），这个文件不是 PNG 图片。",
+    "certificate_seal_too_large": "印章图片不能超过 {max} MB，这个文件有 {size} MB，请缩小后再上传。",
+    # certificates: the public verification page
+    "verify_not_found": "没有找到这个验证码对应的证书。请核对证书上的验证码；伪造或被改动的证书也会这样显示。",
+    "verify_malformed": "验证码格式不对：应为证书二维码旁边印的 12 位字母和数字。",
 }
 
 

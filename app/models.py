@@ -1,5 +1,13 @@
 """Imports every feature's models, so Alembic and create_all see the whole schema."""
 from app.audit.models import AuditLog  # noqa: F401
+from app.certificates.models import (  # noqa: F401
+    Certificate,
+    CertificateCounter,
+    CertificateJob,
+    CertificateSeal,
+    CertificateTemplate,
+    VerificationDay,
+)
 from app.checkin.models import Checkin, ScannerLink, Ticket, WalkInGuest  # noqa: F401
 from app.events.models import Event, EventItem, EventSession  # noqa: F401
 from app.org.models import Branch, ImportBatch, Member  # noqa: F401

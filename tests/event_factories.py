@@ -174,3 +174,34 @@ def entrants(factory, organizer, event, item, names, branch):
         registrations.append(signup.register(organizer, event.id, member_id=member.id,
                                              item_ids=[item.id]))
     return registrations
+# ------------------------------------------------------------------ events that took place
+
+def make_finished(organizer, *, sessions=4, hours=3, credit=None, checkout=False, days_ago=2,
+                  **fields):
+    """A published training (unless ``kind=`` says otherwise) of ``sessions`` daily
+    sessions ``hours`` long, each worth ``credit`` 学时 (default ``hours``), the last one
+    ended ``days_ago`` days ago (real time)."""
+    start = (utcnow() - timedelta(days=days_ago + sessions)).replace(minute=0, second=0, microsecond=0)
+    rows = session_rows(sessions, start=start, hours=hours, lesson="第{n}课", checkout=checkout)
+    for row in rows:
+        row["credit_hours"] = float(hours if credit is None else credit)
+    fields.setdefault("title", "党务知识培训班")
+    fields.setdefault("kind", "training")
+    return make_event(organizer, sessions=rows, publish=True, **fields)
+
+
+def signed_up(organizer, event, member, item_ids=()):
+    """``member`` registered by the organizer the day before ``event`` began (confirmed),
+    for ``item_ids`` where the event has items."""
+    return signup.register(organizer, event.id, member_id=member.id, item_ids=item_ids,
+                           now=event.starts_at - timedelta(days=1))
+
+
+def backfill(operator, registration, sessions, kind="entry"):
+    """Back-fill a check-in (or a check-out, ``kind="exit"``) for each of ``sessions``,
+    as from a paper 签到表: allowed after the event, never late."""
+    for session in sessions:
+        result = checkin.perform_checkin(session.id, kind=kind, method="backfill",
+                                         registration_id=registration.id, operator=operator,
+                                         reason="根据纸质签到表补录")
+        assert result.result == "ok", result.message

@@ -320,6 +320,26 @@ def every_action(admin_client, org, factory):
     (runner,) = standings.entries_of(run.id)
     marks.save_marks(organizer, run.id, "final", {runner.id: "12.34"})
     results.save_place_points(organizer, contest.id, [9, 7, 5])
+    # certificates
+    from PIL import Image
+
+    from app.certificates import documents, issuing
+    from app.certificates import wording as certificate_wording
+    from app.certificates.models import Certificate
+
+    from .event_factories import backfill, make_finished, signed_up
+
+    course = make_finished(organizer, title="结业培训班")
+    backfill(organizer, signed_up(organizer, course, li), course.sessions)
+    certificate_wording.save_wording(organizer, course, "completion", {
+        "title": "培训证书", "issuer": "机关党委", "body": "{姓名} 同志：\n准予结业。"})
+    seal = io.BytesIO()
+    Image.new("RGBA", (120, 120), (200, 0, 0, 128)).save(seal, "PNG")
+    certificate_wording.upload_seal(organizer, course, seal.getvalue())
+    certificate_wording.remove_seal(organizer, course)
+    issuing.issue(organizer, course.id, "completion")
+    documents.start_print(organizer, course.id, "completion")
+    issuing.revoke(organizer, db.session.scalar(db.select(Certificate.id)), "学时记录有误")
 
 
 def all_rows(admin_client):
@@ -401,6 +421,12 @@ def test_every_action_the_app_records_reads_in_words(admin_client, org, factory)
         "撤回公布 项目：主题演讲；活动：演讲比赛",
         "录入成绩 项目：100米；活动：机关运动会；轮次：决赛；修改条数：1",
         "设置名次积分：机关运动会 名次积分：7-5-4-3-2-1 → 9-7-5",
+        "修改证书样式：结业培训班 证书：结业证书；证书标题：培训证书；发证单位：机关党委",
+        "上传证书印章：结业培训班",
+        "移除证书印章：结业培训班",
+        "发放证书：结业培训班 证书：结业证书；张数：1",
+        "批量打印证书：结业培训班 证书：结业证书；张数：1",
+        "撤销证书 活动：结业培训班；人员：李红 · 第一党支部；证书：结业证书；原因：学时记录有误",
     ]:
         assert words in text, words
 

@@ -18,13 +18,14 @@ target already names it. Keys every entry may carry (event_id, member_id ...) ar
 COMMON_DETAILS below, and a change of X may be recorded as ``from_X``/``to_X``.
 """
 from app.auth import constants as auth
+from app.certificates import constants as certificates
 from app.checkin import constants as checkin
 from app.events import constants as events
 from app.org import constants as org
 from app.registration import constants as registration
 from app.results import constants as results
 
-FEATURES = (org, auth, events, registration, checkin, results)
+FEATURES = (org, auth, events, registration, checkin, results, certificates)
 
 COMMON_DETAILS = {
     "event_id": ("活动", "event"),
@@ -46,6 +47,7 @@ GROUPS = {
     "leave": ("请假", ("leave.",), ()),
     "checkin": ("签到", ("checkin.", "scanner_link."), ()),
     "results": ("成绩", ("results.", "judge."), ()),
+    "certificate": ("证书", ("certificate.",), ()),
 }
 
 
