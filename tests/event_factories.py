@@ -151,11 +151,12 @@ def join(member, event, now=BEFORE):
     return signup.register(member, event.id, now=now)
 
 
-def approved_leave(organizer, registration, session=None):
-    """Leave for one session (or all, ``session=None``), asked and approved before START."""
+def approved_leave(organizer, registration, session=None, now=BEFORE):
+    """Leave for one session (or all, ``session=None``), asked and approved at ``now``
+    (by default a week before START)."""
     [leave] = leave_requests.request_leave(organizer, registration.id,
-                                          session.id if session else None, "出差", now=BEFORE)
-    return leave_requests.decide_leave(organizer, leave.id, True, now=BEFORE)
+                                          session.id if session else None, "出差", now=now)
+    return leave_requests.decide_leave(organizer, leave.id, True, now=now)
 
 
 def attendee(factory, organizer, event, name, branch, **fields):

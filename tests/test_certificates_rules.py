@@ -39,7 +39,7 @@ def training(org, factory):
         member = factory.member(name=name, branch=branch)
         registration = signed_up(org.organizer, event, member)
         for session in leave:
-            approved_leave(org.organizer, registration, session)
+            approved_leave(org.organizer, registration, session, now=event.starts_at - timedelta(days=1))
         backfill(org.organizer, registration, came)
         people[name] = registration
     org.event, org.people = event, people

@@ -51,7 +51,7 @@ def seed_finished_training(organizer, members, *, people=30, rng_seed=2026, days
             came.pop(rng.randrange(len(came)))
         elif number % 10 == 7:  # on leave for two lessons: 6 of 12, does not complete
             for session in came[2:]:
-                leave = leave_requests.request_leave(organizer, registration.id, session.id,
+                [leave] = leave_requests.request_leave(organizer, registration.id, session.id,
                                                      "单位工作安排，无法参加", now=before)
                 leave_requests.decide_leave(organizer, leave.id, True, now=before)
             came = came[:2]
