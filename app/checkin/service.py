@@ -145,14 +145,15 @@ def _answer(row):
 
 def perform_checkin(session_id, *, kind="entry", method, code=None, registration_id=None,
                     nonce=None, operator=None, scanner_link=None, device="", reason="",
-                    now=None, slot_valid=None):
+                    now=None, slot_valid=None, signature=None):
     """Record one check-in (kind "entry") or check-out ("exit") and say how it went.
 
     Identify the person by ``code`` (a ticket code or ticket URL) or ``registration_id``
     (self check-in, manual, back-fill). Back-fill skips the time window. Self check-in
-    passes ``slot_valid``: whether the rotating code was still good. Returns a
-    ScanResult; refusals are answers too (result "refused"), and every call writes
-    exactly one Checkin row unless its ``nonce`` was seen before.
+    passes ``slot_valid``: whether the rotating code was still good. ``signature``: an
+    unsaved CheckinSignature (checkin.signatures) kept with a successful entry, in the
+    same write. Returns a ScanResult; refusals are answers too (result "refused"), and
+    every call writes exactly one Checkin row unless its ``nonce`` was seen before.
     """
     if kind not in ("entry", "exit"):
         raise DomainError("bad_request")
@@ -194,6 +195,9 @@ def perform_checkin(session_id, *, kind="entry", method, code=None, registration
                 row.result, row.code = REFUSED, refusal
             db.session.add(row)
             db.session.flush()
+            if signature is not None and row.result == OK and kind == "entry":
+                signature.checkin_id = row.id
+                db.session.add(signature)
             if method in ("manual", "backfill"):
                 record(operator, f"checkin.{method}", row, session_id=session.id,
                        registration_id=row.registration_id, kind=kind, result=row.result,
