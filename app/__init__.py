@@ -100,6 +100,7 @@ def _register_blueprints(app):
     from .auditlog.views import bp as auditlog_bp
     from .auth.views import bp as auth_bp
     from .checkin.onsite_views import bp as onsite_bp
+    from .checkin.report_views import bp as reports_bp
     from .checkin.views import bp as checkin_bp
     from .events.views import bp as events_manage_bp
     from .home.views import bp as home_bp
@@ -118,6 +119,7 @@ def _register_blueprints(app):
     app.register_blueprint(registration_admin_bp)
     app.register_blueprint(onsite_bp)
     app.register_blueprint(checkin_bp)
+    app.register_blueprint(reports_bp)
     app.register_blueprint(auditlog_bp)
 
 
