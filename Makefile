@@ -53,10 +53,12 @@ test: $(VENV)/.dev browser print-tools lint
 bench: $(VENV)/.dev
 	$(BIN)/python bench/bench_import.py
 	$(BIN)/python bench/bench_printing.py
+	$(BIN)/python bench/bench_reports.py
 
 bench-quick: $(VENV)/.dev
 	$(BIN)/python bench/bench_import.py --rows 2000
 	$(BIN)/python bench/bench_printing.py --quick
+	$(BIN)/python bench/bench_reports.py --quick
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-output

@@ -138,12 +138,13 @@ def make_lessons(actor, *, start=None, publish=True, **fields):
 make_training = partial(make_lessons, title="党务知识培训班", start=START, room="{n}号会议室")
 
 
-def open_event(organizer, minutes_to_start=30, title="专题党课", **fields):
+def open_event(organizer, minutes_to_start=30, title="专题党课", signature=False, **fields):
     """A published event with one 2-hour session starting ``minutes_to_start`` from now
-    (check-in opens before it, so scans are accepted on the real clock)."""
+    (check-in opens before it, so scans are accepted on the real clock); ``signature``:
+    签名签到."""
     start = (utcnow() + timedelta(minutes=minutes_to_start)).replace(microsecond=0)
-    return make_event(organizer, sessions=session_rows(1, start=start), publish=True, title=title,
-                      **fields)
+    return make_event(organizer, sessions=session_rows(1, start=start, signature=signature),
+                      publish=True, title=title, **fields)
 
 
 # ------------------------------------------------------------------ registrations

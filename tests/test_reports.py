@@ -505,7 +505,7 @@ def test_a_signature_is_kept_small_grey_and_cropped():
     stored = Image.open(io.BytesIO(image))
 
     assert stored.format == "PNG" and stored.mode == "L"
-    assert (width, height) == stored.size and width <= 480 and height <= 160
+    assert (width, height) == stored.size and width <= 360 and height <= 120
     assert len(image) < 20_000
 
 
@@ -590,7 +590,7 @@ def test_the_tablet_checks_in_and_keeps_the_signature_in_one_write(training, as_
     code = checkin.ticket_for(training.zhao_reg).code
     with time_machine.travel(ON_TIME, tick=False):
         page = body_text(client.get(f"/t/{code}"))
-        assert 'data-signature="1"' in page and "请在框内手写签名" in page
+        assert 'data-signature-session="1"' in page and "请在框内手写签名" in page
         bad = client.post(f"/t/{code}", data={
             "session_id": training.first.id, "kind": "entry", "nonce": "n-bad",
             "signature": (io.BytesIO(b"not a png"), "signature.png")}, content_type="multipart/form-data")

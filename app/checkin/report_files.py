@@ -103,8 +103,7 @@ def build_sign_in_sheet(session, scope=None, order="pinyin", now=None, out=None)
     """The 签到表 PDF of ``session`` inside ``scope`` (bytes, or written to ``out``).
     Returns (pdf bytes or None, number of expected people)."""
     now = now or utcnow()
-    expected = reports.people([session.id], scope, order=order)
-    came_along = reports.people([session.id], scope, order=order, walk_ins=True)
+    expected, came_along = reports.split(reports.people([session.id], scope, order=order, who="both"))
     signed = signatures.images(session.id)
     sid = session.id
 
@@ -254,8 +253,7 @@ def build_session_report(session, scope, fmt, now=None):
     """(bytes, rows) of the attendance report of one session in ``fmt`` (pdf, xlsx, csv)."""
     now = now or utcnow()
     reports.require_started(session, now)
-    expected = reports.people([session.id], scope)
-    walk_ins = reports.people([session.id], scope, walk_ins=True)
+    expected, walk_ins = reports.split(reports.people([session.id], scope, who="both"))
     per_branch, total = reports.session_totals(session, scope)
     if fmt == "pdf":
         return _session_pdf(session, scope, expected, walk_ins, per_branch, total, now), len(expected)

@@ -98,17 +98,23 @@ class Person:
         return SOURCES.get(self.source, self.source)
 
 
-def people(sessions, scope=None, *, order="pinyin", walk_ins=False):
-    """The expected people of ``sessions`` (ids or a select), or with ``walk_ins=True`` the
-    people who came as 列席, inside ``scope``; by branch (tree order), then by name in 拼音
-    order or in roster order (the order people were entered, ``order="roster"``)."""
+WHO = ("expected", "walk_ins", "both")
+
+
+def people(sessions, scope=None, *, order="pinyin", who="expected"):
+    """The expected people of ``sessions`` (ids or a select), the people who came as 列席
+    (``who="walk_ins"``) or both in one query (``who="both"``; ``split()`` parts them),
+    inside ``scope``; by branch (tree order), then by name in 拼音 order or in roster order
+    (the order people were entered, ``order="roster"``)."""
     rows = attendance.attendance_rows(sessions=sessions)
+    wanted = {"expected": rows.c.expected == 1, "walk_ins": rows.c.walk_in == 1,
+              "both": sa.or_(rows.c.expected == 1, rows.c.walk_in == 1)}[who]
     query = (sa.select(rows, Member.name.label("person"), Member.position.label("position"),
                        Branch.name.label("branch_name"), Branch.path.label("branch_path"))
              .select_from(rows)
              .join(Member, Member.id == rows.c.member_id)
              .join(Branch, Branch.id == rows.c.branch_id)
-             .where((rows.c.walk_in if walk_ins else rows.c.expected) == 1)
+             .where(wanted)
              .order_by(Branch.path, Member.id, rows.c.registration_id, rows.c.starts_at,
                        rows.c.session_id))
     if scope is not None:
@@ -125,6 +131,11 @@ def people(sessions, scope=None, *, order="pinyin", walk_ins=False):
     if order == "pinyin":
         listed.sort(key=lambda p: (p.branch_path, pinyin_key(p.name), p.member_id))
     return listed
+
+
+def split(listed):
+    """(expected, walk-ins) of a people(who="both") list, each in its order."""
+    return ([p for p in listed if p.source != "walk_in"], [p for p in listed if p.source == "walk_in"])
 
 
 def groups(listed):
@@ -302,8 +313,7 @@ class SessionOverview:
 def session_overview(session, scope=None, now=None):
     now = now or utcnow()
     per_branch, total = session_totals(session, scope)
-    names = [person.name for person in people([session.id], scope, order="roster")]
-    names += [person.name for person in people([session.id], scope, order="roster", walk_ins=True)]
+    names = [person.name for person in people([session.id], scope, order="roster", who="both")]
     texts = [session.event.title, session_name(session), session.effective_place, *names]
     return SessionOverview(started(session, now), per_branch, total, unprintable(texts),
                            signed_count(session.id, scope) if session.signature_required else 0)

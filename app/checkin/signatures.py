@@ -35,7 +35,9 @@ from .service import perform_checkin
 
 MAX_BYTES = 1024 * 1024  # a drawn signature is 10–60 KB; 1 MB leaves room for a big tablet
 MAX_PIXELS = 4000 * 2000
-STORED_SIZE = (480, 160)  # the largest stored image; the 签名 cell is about 50 x 12 mm
+# The largest stored image: the 签名 cell of the 签到表 is about 45 x 8 mm of ink, 350 x 65
+# pixels at the 200 dpi printing draws images at; more would only cost decoding time.
+STORED_SIZE = (360, 120)
 INK = 200  # grey levels darker than this are ink (0 black, 255 white)
 MARGIN = 6  # pixels kept around the ink
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

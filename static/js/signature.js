@@ -7,7 +7,7 @@
  * pressed is 签退 (name="kind" value="exit").
  *
  * On the staff ticket page the box shows only while the chosen session asks for a
- * signature (data-signature="1" on its session_id input). No library; no inline script.
+ * signature (data-signature-session="1" on its session_id input). No library; no inline script.
  */
 (function () {
   'use strict';
@@ -157,7 +157,7 @@
     function sync() {
       var chosen = form.querySelector('input[name=session_id]:checked') ||
         form.querySelector('input[type=hidden][name=session_id]');
-      box.hidden = !(chosen && chosen.getAttribute('data-signature') === '1');
+      box.hidden = !(chosen && chosen.getAttribute('data-signature-session') === '1');
     }
     Array.prototype.forEach.call(inputs, function (input) { input.addEventListener('change', sync); });
     sync();
