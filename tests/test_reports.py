@@ -346,6 +346,9 @@ def test_the_event_report_in_three_formats(training, as_user, after):
 
     for words in ("出勤报告", "第1课", "第2课", "各场次出勤", "各支部出勤（人次，已开始的场次）", "王一"):
         assert words in text, words
+    # in all, over both sessions: 12 expected person-sessions, 5 present, 1 on leave, 6 absent
+    assert re.search(r"合计（人次，已开始的场次）\s*应到\s*实到\s*请假\s*缺席\s*迟到\s*早退\s*列席\s*到会率\s*"
+                     r"12\s*5\s*1\s*6\s*1\s*1\s*1\s*45\.5%", text), text
     rows = rows_of(book["出勤情况"])
     wang = next(row for row in rows if row[1] == "王一")
     assert wang[4:] == ["出席", "出席", 2, 6]
@@ -487,6 +490,7 @@ def test_the_programme_lists_items_teams_and_branches(org, factory, as_user):
                   "三、拔河（团体项目，1队）", "一支部队", "李跳、王跑（2人）", "（未组队）", "按参赛单位",
                   "第一党支部（2人）", "第二党支部（2人）", "100米、拔河"):
         assert words in text, words
+    render(response.data, "programme")
 
 
 def test_a_programme_of_a_training_class_is_refused_with_a_message(org, as_user):
@@ -621,14 +625,21 @@ def test_sheets_and_reports_render_to_png_for_a_look(training, as_user, after):
     the session's report and the event's report."""
     if not shutil.which("pdftoppm"):
         pytest.skip("poppler-utils is not installed")
-    OUTPUT.mkdir(parents=True, exist_ok=True)
     client = as_user(training.organizer)
     for name, url in (("sheet", f"/checkin/sessions/{training.first.id}/sheet.pdf"),
                       ("session-report", f"/checkin/sessions/{training.first.id}/report.pdf"),
                       ("event-report", f"/checkin/events/{training.event.id}/attendance.pdf")):
-        (OUTPUT / f"{name}.pdf").write_bytes(client.get(url).data)
-        subprocess.run(["pdftoppm", "-png", "-r", "70", str(OUTPUT / f"{name}.pdf"), str(OUTPUT / name)],
-                       check=True)
-        pictures = list(OUTPUT.glob(f"{name}*.png"))
+        pictures = render(client.get(url).data, name)
         assert pictures
         assert Image.open(pictures[0]).convert("L").getextrema()[0] < 50  # ink on the page
+
+
+def render(pdf, name):
+    """test-output/reports/<name>.pdf and its pages as PNG (70 dpi), where poppler is installed."""
+    if not shutil.which("pdftoppm"):
+        return []
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    (OUTPUT / f"{name}.pdf").write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-png", "-r", "70", str(OUTPUT / f"{name}.pdf"), str(OUTPUT / name)],
+                   check=True)
+    return sorted(OUTPUT.glob(f"{name}-*.png"))

@@ -299,14 +299,14 @@ def _event_pdf(event, scope, sessions, matrix, per_session, per_branch, total, n
                        *(Column(label, 0.6, "center") for label in
                          ("应到", "实到", "请假", "缺席", "迟到", "早退", "到会率"))]
     session_rows = []
-    for session, total in per_session:
+    for session, numbers in per_session:
         head = [reports.session_name(session), reports.when(session)]
-        if total is None:
+        if numbers is None:
             session_rows.append(head + ["—", "未开始", "—", "—", "—", "—", "—"])
         else:
-            session_rows.append(head + [total["expected"], total["present"], total["on_leave"],
-                                        total["absent"], total["late"], total["left_early"],
-                                        _rate(total["rate"])])
+            session_rows.append(head + [numbers["expected"], numbers["present"], numbers["on_leave"],
+                                        numbers["absent"], numbers["late"], numbers["left_early"],
+                                        _rate(numbers["rate"])])
     tables = [Table(columns, _grouped([person for person, *_ in matrix], row), font_size=10,
                     empty_text="（暂无应到人员）"),
               Table(session_columns, session_rows, caption="各场次出勤", font_size=10),
