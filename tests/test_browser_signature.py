@@ -109,3 +109,16 @@ def test_the_event_attendance_page_fits_a_phone(phone, signing, factory):
     expect(phone.get_by_text("张喆")).to_be_visible()
     fits(phone, 390)
     phone.shot("reports-event")
+
+
+def test_the_registrant_list_shows_attendance_on_an_office_pc(desktop, signing, factory):
+    member, registration, _ = attendee(factory, signing.organizer, signing.event, "张喆", signing.one)
+    checkin.perform_checkin(signing.session.id, method="manual", registration_id=registration.id,
+                            operator=signing.organizer)
+    log_in(desktop, signing.organizer)
+    desktop.goto(f"/manage/events/{signing.event.id}/registrants")
+    expect(desktop.get_by_role("columnheader", name="已签到场次（共1场）")).to_be_visible()
+    row = desktop.get_by_role("row", name=re.compile("张喆"))
+    expect(row.get_by_role("cell", name="1", exact=True).first).to_be_visible()
+    expect(desktop.get_by_role("link", name="出勤情况")).to_be_visible()
+    desktop.shot("registrants-attendance")
