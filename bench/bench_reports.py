@@ -24,18 +24,17 @@ import random
 import sys
 import tempfile
 import time
-import tracemalloc
 from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import bench_import  # noqa: E402  (its app on a fresh database)
+import bench_printing  # noqa: E402  (its traced())
 import sqlalchemy as sa  # noqa: E402
-from flask_migrate import upgrade  # noqa: E402
 from PIL import Image, ImageDraw  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 
-from app import create_app  # noqa: E402
 from app.checkin import report_files, signatures  # noqa: E402
 from app.checkin.models import Checkin, CheckinSignature  # noqa: E402
 from app.events.models import Event, EventSession  # noqa: E402
@@ -63,18 +62,7 @@ def parse_args():
 
 
 def make_app(url, workdir):
-    if not url:
-        url = f"sqlite:///{workdir}/bench.db"
-    elif url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
-    app = create_app({"APP_ENV": "testing", "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url,
-                      "RATELIMIT_ENABLED": False})
-    with app.app_context():
-        if url.startswith("postgresql"):
-            with db.engine.begin() as conn:
-                conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        upgrade()
-    return app
+    return bench_import.make_app(url, workdir)[0]
 
 
 def signature_pngs(count=20):
@@ -183,12 +171,7 @@ def describe(pdf):
 
 
 def traced(function):
-    tracemalloc.start()
-    try:
-        function()
-        return tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    return bench_printing.traced(function)[1]
 
 
 def run(app, people, quick):

@@ -137,21 +137,33 @@ def session_page(session_id):
         when=reports.when(session), links=onsite_links(session) if managed else [])
 
 
+def _session_file(session_id, make, name):
+    """A file of a session; a refusal goes back to its 签到表与出勤报告 page."""
+    session = _session_or_404(session_id)
+    return _file(lambda: make(session), f"{name}-{session.id}",
+                 url_for(".session_page", session_id=session.id, **_query()))
+
+
+def _event_file(event_id, make, name):
+    """A file of an event; a refusal goes back to its 出勤情况 page."""
+    event = _event_or_404(event_id)
+    return _file(lambda: make(event), f"{name}-{event.id}",
+                 url_for(".event_page", event_id=event.id, **_query()))
+
+
 @bp.route("/sessions/<int:session_id>/sheet.pdf")
 @staff_required
 def sheet_pdf(session_id):
-    session = _session_or_404(session_id)
-    return _file(lambda: report_files.sign_in_sheet_file(
-        current_user, session, _branch_arg(), request.args.get("order", "pinyin")),
-        f"sheet-{session.id}", url_for(".session_page", session_id=session.id, **_query()))
+    order = request.args.get("order", "pinyin")
+    return _session_file(session_id, lambda session: report_files.sign_in_sheet_file(
+        current_user, session, _branch_arg(), order), "sheet")
 
 
 @bp.route(f"/sessions/<int:session_id>/report.<any({FORMATS}):fmt>")
 @staff_required
 def session_report(session_id, fmt):
-    session = _session_or_404(session_id)
-    return _file(lambda: report_files.session_report_file(current_user, session, fmt, _branch_arg()),
-                 f"attendance-{session.id}", url_for(".session_page", session_id=session.id, **_query()))
+    return _session_file(session_id, lambda session: report_files.session_report_file(
+        current_user, session, fmt, _branch_arg()), "attendance")
 
 
 # ------------------------------------------------------------------ an event
@@ -182,17 +194,15 @@ def event_page(event_id):
 @bp.route(f"/events/<int:event_id>/attendance.<any({FORMATS}):fmt>")
 @staff_required
 def event_report(event_id, fmt):
-    event = _event_or_404(event_id)
-    return _file(lambda: report_files.event_report_file(current_user, event, fmt, _branch_arg()),
-                 f"attendance-event-{event.id}", url_for(".event_page", event_id=event.id, **_query()))
+    return _event_file(event_id, lambda event: report_files.event_report_file(
+        current_user, event, fmt, _branch_arg()), "attendance-event")
 
 
 @bp.route("/events/<int:event_id>/programme.pdf")
 @staff_required
 def programme_pdf(event_id):
-    event = _event_or_404(event_id)
-    return _file(lambda: programme.programme_file(current_user, event, _branch_arg()),
-                 f"programme-{event.id}", url_for(".event_page", event_id=event.id, **_query()))
+    return _event_file(event_id, lambda event: programme.programme_file(
+        current_user, event, _branch_arg()), "programme")
 
 
 # ------------------------------------------------------------------ 签名签到
