@@ -62,12 +62,14 @@ bench: $(VENV)/.dev
 	$(BIN)/python bench/bench_printing.py
 	$(BIN)/python bench/bench_pages.py
 	$(BIN)/python bench/bench_certificates.py
+	$(BIN)/python bench/bench_reports.py
 
 bench-quick: $(VENV)/.dev
 	$(BIN)/python bench/bench_import.py --rows 2000
 	$(BIN)/python bench/bench_printing.py --quick
 	$(BIN)/python bench/bench_pages.py --quick
 	$(BIN)/python bench/bench_certificates.py --quick
+	$(BIN)/python bench/bench_reports.py --quick
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-output

@@ -110,6 +110,7 @@ def _register_blueprints(app):
     from .auth.views import bp as auth_bp
     from .certificates.views import bp as certificates_bp
     from .checkin.onsite_views import bp as onsite_bp
+    from .checkin.report_views import bp as reports_bp
     from .checkin.views import bp as checkin_bp
     from .events.views import bp as events_manage_bp
     from .home.views import bp as home_bp
@@ -132,6 +133,7 @@ def _register_blueprints(app):
     app.register_blueprint(checkin_bp)
     app.register_blueprint(results_bp)
     app.register_blueprint(judge_bp)
+    app.register_blueprint(reports_bp)
     app.register_blueprint(auditlog_bp)
     app.register_blueprint(certificates_bp)
 

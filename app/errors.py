@@ -187,6 +187,17 @@ MESSAGES = {
     "age_invalid": "年龄请填写 0 到 120 之间的整数。",
     "choice_not_offered": "所选的内容不在可选范围内，请刷新页面后重新选择。",
     "rows_in_use": "要删除的场次或项目已有报名、请假或签到记录，不能删除。本次没有保存任何修改。",
+    # 签名签到 (checkin/signatures.py)
+    "signature_empty": "请先在签名框内签名，再提交。",
+    "signature_too_large": "签名图片太大（不能超过 {limit}），请点「重签」后重新签名。",
+    "signature_not_png": "签名图片无法识别（只接受 PNG 图片），请点「重签」后重新签名。",
+    "signature_not_required": "本场次没有开启签名签到。",
+    "signature_not_checked_in": "还没有签到，不能签名，请先签到。",
+    "signature_exists": "已经签过名了，以第一次的签名为准。",
+    # printed lists and reports (checkin/reports.py, checkin/programme.py)
+    "report_session_not_started": "场次还没有开始，开始后才能生成出勤报告。",
+    "report_no_sessions": "这个活动没有场次，没有可以统计的出勤。",
+    "programme_no_items": "秩序册用于设有比赛项目的比赛和运动会，这个活动没有比赛项目。",
     # member registration pages
     "cannot_cancel_invited": "这是指定参加的活动，不能自行取消；如不能参加，请申请请假。",
     # operations: flask backup / flask restore (app/ops/backup.py)

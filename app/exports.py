@@ -22,6 +22,7 @@ same columns as UTF-8 CSV with a BOM, so Excel opens the Chinese correctly.
 import csv
 import io
 import itertools
+import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -43,6 +44,8 @@ NUMBER_FORMATS = {"percent": "0.0%", "date": "yyyy-mm-dd", "datetime": "yyyy-mm-
 FIXED_WIDTHS = {"percent": 8, "date": 12, "datetime": 17}
 SAMPLE_ROWS = 200  # rows read ahead to fit the widths; the rest stream
 MAX_FITTED_WIDTH = 60
+
+_UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="EEEEEE")
@@ -71,6 +74,12 @@ class Column:
 
 
 # ----------------------------------------------------------------------- values
+
+def safe_filename(text, default="", limit=60):
+    """``text`` fit for a downloaded file's name: no path or reserved characters, cut to
+    ``limit`` characters; ``default`` when nothing is left."""
+    return _UNSAFE_FILENAME.sub("", text or "").strip()[:limit] or default
+
 
 def safe_text(value):
     """The text of a cell, with what XLSX cannot hold dropped."""

@@ -8,7 +8,7 @@ from app.certificates.models import (  # noqa: F401
     CertificateTemplate,
     VerificationDay,
 )
-from app.checkin.models import Checkin, ScannerLink, Ticket, WalkInGuest  # noqa: F401
+from app.checkin.models import Checkin, CheckinSignature, ScannerLink, Ticket, WalkInGuest  # noqa: F401
 from app.events.models import Event, EventItem, EventSession  # noqa: F401
 from app.org.models import Branch, ImportBatch, Member  # noqa: F401
 from app.registration.models import (  # noqa: F401

@@ -39,10 +39,10 @@ def soon(days=7, hours=0):
 
 
 def session_rows(count=1, start=None, hours=2, every=timedelta(days=1), lesson="第{n}场",
-                 room="", checkout=False, **overrides):
+                 room="", checkout=False, signature=False, **overrides):
     """``count`` session dicts for the service, ``every`` apart, ``hours`` long each, titled
     ``lesson`` and held in ``room`` (``{n}`` is the session's number); ``checkout`` is one
-    flag for every session or a list, one per session."""
+    flag for every session or a list, one per session; ``signature``: 签名签到 for all."""
     start = start or default_start()
     flags = checkout if isinstance(checkout, list) else [checkout] * count
     return [{
@@ -53,6 +53,7 @@ def session_rows(count=1, start=None, hours=2, every=timedelta(days=1), lesson="
         "credit_hours": float(hours),
         "grace_minutes": 10,
         "checkout_required": flags[n],
+        "signature_required": signature,
         **overrides,
     } for n in range(count)]
 
@@ -87,15 +88,16 @@ def _actor(factory_or_actor):
 def make_event(factory_or_actor, *, sessions=1, items=(), spec=None, publish=False,
                start=None, hours=2, lesson="第{n}场", room="", checkout=False, grace=10,
                branch=None, walk_in=False, waitlist=True, approval=False, opens=None,
-               closes=None, **fields):
+               closes=None, signature=False, **fields):
     """A draft event (``publish=True``: published) with ``sessions`` sessions (a number or
     a list of session dicts, see session_rows for ``lesson``, ``room`` and ``checkout``)
     and ``items``. Other keyword arguments are event fields; ``waitlist``, ``approval``,
-    ``opens``, ``closes`` and ``walk_in`` are short for the fields they name."""
+    ``opens``, ``closes`` and ``walk_in`` are short for the fields they name; ``signature``
+    makes every session 签名签到."""
     actor = _actor(factory_or_actor)
     rows = sessions if isinstance(sessions, list) else session_rows(
         sessions, start=start, hours=hours, lesson=lesson, room=room, checkout=checkout,
-        grace_minutes=grace)
+        signature=signature, grace_minutes=grace)
     short = {"waitlist_enabled": waitlist, "approval_required": approval,
              "registration_opens_at": opens, "registration_closes_at": closes}
     if walk_in:
@@ -136,12 +138,13 @@ def make_lessons(actor, *, start=None, publish=True, **fields):
 make_training = partial(make_lessons, title="党务知识培训班", start=START, room="{n}号会议室")
 
 
-def open_event(organizer, minutes_to_start=30, title="专题党课", **fields):
+def open_event(organizer, minutes_to_start=30, title="专题党课", signature=False, **fields):
     """A published event with one 2-hour session starting ``minutes_to_start`` from now
-    (check-in opens before it, so scans are accepted on the real clock)."""
+    (check-in opens before it, so scans are accepted on the real clock); ``signature``:
+    签名签到."""
     start = (utcnow() + timedelta(minutes=minutes_to_start)).replace(microsecond=0)
-    return make_event(organizer, sessions=session_rows(1, start=start), publish=True, title=title,
-                      **fields)
+    return make_event(organizer, sessions=session_rows(1, start=start, signature=signature),
+                      publish=True, title=title, **fields)
 
 
 # ------------------------------------------------------------------ registrations

@@ -1,4 +1,5 @@
 """The audit log page (/admin/audit): readable Chinese rows, filters, paging, admins only."""
+import io
 import re
 
 import pytest
@@ -189,6 +190,7 @@ def every_action(admin_client, org, factory):
     from datetime import date
 
     from app.auth import service as auth
+    from app.checkin import report_files, signatures
     from app.checkin import service as checkin
     from app.errors import DomainError
     from app.events import service as events
@@ -287,6 +289,12 @@ def every_action(admin_client, org, factory):
     checkin.walk_in_guest(organizer, session.id, "周来宾", "市委组织部", now=session.starts_at)
     link, _token = checkin.create_scanner_link(organizer, lecture, "签到志愿者")
     checkin.revoke_scanner_link(organizer, link)
+    signed = make_event(organizer, title="签名签到党课", signature=True, publish=True)
+    s_li = signup.register(li, signed.id)
+    checkin.perform_checkin(signed.sessions[0].id, method="backfill", registration_id=s_li.id,
+                            operator=organizer, reason="根据纸质签到表补录")
+    signatures.sign(li, signed.sessions[0].id, s_li.id, signature_png())
+    report_files.sign_in_sheet_file(organizer, signed.sessions[0], order="roster")
 
     # results
     from app.results import judging, marks, publishing
@@ -340,6 +348,17 @@ def every_action(admin_client, org, factory):
     issuing.issue(organizer, course.id, "completion")
     documents.start_print(organizer, course.id, "completion")
     issuing.revoke(organizer, db.session.scalar(db.select(Certificate.id)), "学时记录有误")
+
+
+def signature_png():
+    from PIL import Image, ImageDraw
+
+    image = Image.new("L", (300, 100), 255)
+    ImageDraw.Draw(image).line([(10, 80), (150, 20), (290, 70)], fill=0, width=6)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
 
 
 def all_rows(admin_client):
@@ -427,6 +446,10 @@ def test_every_action_the_app_records_reads_in_words(admin_client, org, factory)
         "发放证书：结业培训班 证书：结业证书；张数：1",
         "批量打印证书：结业培训班 证书：结业证书；张数：1",
         "撤销证书 活动：结业培训班；人员：李红 · 第一党支部；证书：结业证书；原因：学时记录有误",
+        "签名签到 场次：「签名签到党课」",
+        "人员：李红 · 第一党支部",
+        "下载签到表或出勤报告：签名签到党课 文件：签到表；格式：打印文件；导出行数：1",
+        "排序：按支部、花名册顺序",
     ]:
         assert words in text, words
 

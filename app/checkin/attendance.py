@@ -55,6 +55,9 @@ Building blocks
 Readers
 -------
 ``session_summary(session)``          应到/实到/请假/缺席/迟到/列席/补录 and the rate, in total and per branch
+``branch_totals(sessions, within=None)``  [(branch, totals)] per branch, optionally one subtree
+                                      (the printed reports; ``add_up()`` sums them with the rate)
+``rate(present, expected, on_leave)``  到会率 = present ÷ (expected − on leave), None without a base
 ``states(sessions, registrations)``   {(registration_id, session_id): row} for the on-site pages
 ``hours_by_registration(ids)``        {registration_id: 学时} for many registrations at once
 ``hours(registration)``, ``attended(registration_id)``  one registration's 学时 and credited sessions
@@ -275,29 +278,59 @@ def guest_rows(sessions=None):
     return query.subquery("guests")
 
 
+def rate(present, expected, on_leave):
+    """到会率 = present ÷ (expected − on leave), as a ratio rounded to 4 places; None when
+    nobody was due (everyone on leave, or nobody expected)."""
+    base = expected - on_leave
+    return round(present / base, 4) if base else None
+
+
+BRANCH_KEYS = ("expected", "present", "on_leave", "absent", "late", "left_early", "walk_in",
+               "backfilled", "hours")
+
+
+def branch_totals(sessions, within=None):
+    """[(branch, {expected, present, on_leave, absent, late, left_early, walk_in, backfilled,
+    hours})]:
+    the totals() of ``sessions`` per branch kept on the registrations, in branch-tree order;
+    ``within`` (a Branch) keeps the branches of its subtree only (a secretary's view).
+    A branch appears once any of its registrations has a row (walk-ins included)."""
+    rows = attendance_rows(sessions=sessions)
+    sums = {c.name: c for c in totals(rows)}
+    query = (sa.select(Branch, *(sums[k] for k in BRANCH_KEYS))
+             .select_from(rows).join(Branch, Branch.id == rows.c.branch_id)
+             .group_by(Branch.id).order_by(Branch.path))
+    if within is not None:
+        query = query.where(within.subtree_filter())
+    return [(row[0], {key: float(row[index + 1] or 0) if key == "hours" else _number(row[index + 1])
+                      for index, key in enumerate(BRANCH_KEYS)})
+            for row in db.session.execute(query)]
+
+
+def add_up(per_branch):
+    """The sum of branch_totals() rows, with the rate: {expected, ..., hours, rate}."""
+    total = {key: sum(numbers[key] for _, numbers in per_branch) for key in BRANCH_KEYS}
+    total["rate"] = rate(total["present"], total["expected"], total["on_leave"])
+    return total
+
+
 def session_summary(session):
     """应到/实到/请假/缺席/迟到/列席 for one session, in total and per branch (the branch
     kept on each registration), and 到会率 = present ÷ (expected − on leave). 列席
     counts walk-in members and guests; 补录 (backfilled) counts the present whose first
     entry was a back-fill."""
-    rows = attendance_rows(sessions=[session.id])
-    sums = {c.name: c for c in totals(rows)}
+    found = branch_totals([session.id])
     keys = ("expected", "present", "on_leave", "absent", "late", "walk_in", "backfilled")
-    found = db.session.execute(
-        sa.select(Branch.name, *(sums[k] for k in keys))
-        .select_from(rows).join(Branch, Branch.id == rows.c.branch_id)
-        .group_by(Branch.id, Branch.name, Branch.path).order_by(Branch.path)
-    ).all()
-    total = {key: sum(_number(getattr(row, key)) for row in found) for key in keys}
+    whole = add_up(found)
+    total = {key: whole[key] for key in keys}
     guests = guest_rows(sessions=[session.id])
     total["walk_in"] += _number(db.session.scalar(sa.select(sa.func.count()).select_from(guests)))
-    base = total["expected"] - total["on_leave"]
-    total["rate"] = round(total["present"] / base, 4) if base else None
+    total["rate"] = whole["rate"]
     total["by_branch"] = [
-        {"branch": row.name, **{key: _number(getattr(row, key))
-                                for key in ("expected", "present", "on_leave", "absent",
-                                            "backfilled")}}
-        for row in found if row.expected]
+        {"branch": branch.name, **{key: numbers[key]
+                                   for key in ("expected", "present", "on_leave", "absent",
+                                               "backfilled")}}
+        for branch, numbers in found if numbers["expected"]]
     return total
 
 

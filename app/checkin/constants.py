@@ -23,6 +23,16 @@ TICKET_LENGTH = 10
 KIND_LABELS = {"entry": "签到", "exit": "签退"}
 RESULT_LABELS = {"ok": "成功", "duplicate": "原已签到", "refused": "未签上"}
 
+# Printed lists and reports (checkin/reports.py, report_files.py, programme.py).
+REPORT_KINDS = {
+    "sheet": "签到表",
+    "session_report": "场次出勤报告",
+    "event_report": "活动出勤报告",
+    "programme": "秩序册",
+}
+REPORT_FORMATS = {"pdf": "打印文件", "xlsx": "电子表格", "csv": "文本表格"}
+SHEET_ORDERS = {"pinyin": "按支部、姓名拼音", "roster": "按支部、花名册顺序"}
+
 # ------------------------------------------------------------------ audit log
 # What checkin's services record, in Chinese; app/auditlog/labels.py says how to read these
 # tables. A scanner link's entries are named by their target (the link's label).
@@ -33,6 +43,8 @@ AUDIT_ACTIONS = {
     "checkin.guest": "登记列席来宾",
     "scanner_link.create": "创建扫码授权链接",
     "scanner_link.revoke": "撤销扫码授权链接",
+    "checkin.signature": "签名签到",
+    "checkin.report": "下载签到表或出勤报告",
 }
 AUDIT_DETAILS = {
     "checkin": {
@@ -48,5 +60,11 @@ AUDIT_DETAILS = {
     "scanner_link": {
         "label": None,
         "expires_at": ("有效期至", None),
+    },
+    "event": {
+        "report": ("文件", REPORT_KINDS),
+        "format": ("格式", REPORT_FORMATS),
+        "rows": ("导出行数", None),
+        "order": ("排序", SHEET_ORDERS),
     },
 }

@@ -115,3 +115,22 @@ class WalkInGuest(db.Model):
                  sqlite_where=sa.text("nonce is not null"),
                  postgresql_where=sa.text("nonce is not null")),
     )
+
+
+class CheckinSignature(db.Model):
+    """The signature a member drew at check-in (签名签到), kept with the successful entry
+    row it signs: a small grey PNG (see checkin.signatures), printed in the 签到表's 签名
+    column. One per check-in row; never deleted."""
+
+    __tablename__ = "checkin_signature"
+
+    id = db.Column(db.Integer, primary_key=True)
+    checkin_id = db.Column(db.Integer, db.ForeignKey("checkin.id"), nullable=False, unique=True)
+    image = db.Column(db.LargeBinary, nullable=False)
+    width = db.Column(db.Integer, nullable=False)
+    height = db.Column(db.Integer, nullable=False)
+    signed_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    recorded_by_id = db.Column(db.Integer, db.ForeignKey("member.id"))  # who submitted it
+    device = db.Column(db.String(120), nullable=False, default="")
+
+    checkin = db.relationship("Checkin")

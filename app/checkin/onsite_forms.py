@@ -1,12 +1,15 @@
 """Forms of the on-site check-in pages. They parse; the rules live in checkin.service."""
 import secrets
 
+from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from app.forms import ChineseForm
 from app.org.forms import SearchForm, options
 from app.registration.manage_forms import IdListField
+
+from . import signatures
 
 
 def new_nonce():
@@ -37,8 +40,30 @@ class OnceForm(ChineseForm):
         return f"{self.NONCE_PREFIX}{value}" if value else None
 
 
-class TicketCheckinForm(OnceForm):
-    """Staff on a ticket's page: which session, entry or exit (the button pressed)."""
+class SignatureFields:
+    """A signature drawn on the page's <canvas> (static/js/signature.js): the PNG as a file
+    (``signature``), or as a data: URL (``signature_data``) where the browser cannot put
+    a file in a form. Parsing only: the image is checked by checkin.signatures."""
+
+    signature = FileField("签名")
+    signature_data = HiddenField()
+
+    def has_signature(self):
+        upload = self.signature.data
+        return bool((upload is not None and getattr(upload, "filename", None))
+                    or (self.signature_data.data or "").strip())
+
+    def image_bytes(self):
+        """The PNG bytes sent (at most one byte over the limit is read: enough to refuse)."""
+        upload = self.signature.data
+        if upload is not None and getattr(upload, "filename", None):
+            return upload.read(signatures.MAX_BYTES + 1)
+        return signatures.from_data_url(self.signature_data.data)
+
+
+class TicketCheckinForm(SignatureFields, OnceForm):
+    """Staff on a ticket's page: which session, entry or exit (the button pressed), and
+    for a 签名签到 session the signature drawn on the tablet before 签到."""
 
     session_id = SelectField("场次", coerce=int, validate_choice=True)
     kind = SelectField("操作", choices=options([("entry", "签到"), ("exit", "签退")]),
@@ -89,3 +114,7 @@ class GuestForm(OnceForm):
     unit = StringField("单位", validators=[Optional(), Length(max=100)])
     phone = StringField("手机号（可不填）", validators=[Optional(), Length(max=20)])
     NONCE_PREFIX = "gu-"
+
+
+class SignatureForm(SignatureFields, ChineseForm):
+    """签名签到 after a check-in (the member's phone, or the organizer's tablet)."""

@@ -23,11 +23,12 @@ from app.forms import place_error
 from app.timeutil import format_local, utcnow
 from app.web import search_rate_limit
 
-from . import attendance, mine, onsite
+from . import attendance, mine, onsite, signatures
 from . import service as checkin
 from .onsite_forms import (
     BackfillForm,
     GuestForm,
+    SignatureForm,
     TicketCheckinForm,
     WalkinForm,
     WalkinSearchForm,
@@ -151,6 +152,7 @@ def onsite_links(session):
                                             kind="exit")))
     links.append(("大屏", url_for("onsite.board", session_id=session.id)))
     links.append(("补录/列席", url_for("onsite.backfill", session_id=session.id)))
+    links.append(("签到表/报告", url_for("reports.session_page", session_id=session.id)))
     return links
 
 
@@ -228,13 +230,17 @@ def _staff_ticket_page(ticket, posted=False):
         form = TicketCheckinForm().setup(sessions, _session_label)
         if not form.validate_on_submit():
             abort(400)
+        chosen_session = next(s for s in sessions if s.id == form.session_id.data)
+        signed = (form.kind.data == "entry" and chosen_session.signature_required
+                  and form.has_signature())
         try:
-            answer = checkin.perform_checkin(
-                form.session_id.data, kind=form.kind.data, method="ticket_scan", code=ticket.code,
+            answer = signatures.check_in_signed(
+                form.session_id.data, form.image_bytes() if signed else None,
+                kind=form.kind.data, method="ticket_scan", code=ticket.code,
                 nonce=form.clean_nonce(), operator=current_user._get_current_object(),
                 device=request.headers.get("User-Agent", ""))
-        except DomainError as exc:  # e.g. an old form (back button) with a used nonce
-            answer = onsite.refused(exc)
+        except DomainError as exc:  # e.g. an old form (back button) with a used nonce,
+            answer = onsite.refused(exc)  # or a signature that is not a PNG
         chosen, answer_kind = form.session_id.data, form.kind.data
     else:
         chosen = onsite.current_session(sessions).id
@@ -243,6 +249,8 @@ def _staff_ticket_page(ticket, posted=False):
     return _page("checkin/onsite/ticket_staff.html", ticket=ticket, registration=registration,
                  event=event, sessions=sessions, chosen=chosen, form=form, answer=answer,
                  answer_kind=answer_kind, states=onsite.ticket_states(registration),
+                 signed={s.id for s in sessions
+                         if s.signature_required and signatures.signed(s.id, registration.id)},
                  label=_session_label, any_checkout=any(s.checkout_required for s in sessions))
 
 
@@ -310,8 +318,12 @@ def self_checkin(session_id, code):
     if answer.code == "expired_code":  # nothing written: say so if it was done before
         answer = onsite.already_done(member, session, kind) or answer
     first = answer.first_at or (answer.at if answer.result == "ok" else None)
+    sign = (kind == "entry" and session.signature_required and answer.registration_id
+            and answer.result in ("ok", "duplicate")
+            and not signatures.signed(session.id, answer.registration_id))
     return _page("checkin/onsite/self_result.html", session=session, event=session.event,
-                 kind=kind, answer=answer, first=first)
+                 kind=kind, answer=answer, first=first,
+                 sign_form=SignatureForm(formdata=None) if sign else None)
 
 
 def _scan_pass(session_id, code):

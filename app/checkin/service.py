@@ -154,15 +154,16 @@ def _answer(row):
 
 def perform_checkin(session_id, *, kind="entry", method, code=None, registration_id=None,
                     nonce=None, operator=None, scanner_link=None, device="", reason="",
-                    now=None, slot_valid=None):
+                    now=None, slot_valid=None, signature=None):
     """Record one check-in (kind "entry") or check-out ("exit") and say how it went.
 
     Identify the person by ``code`` (a ticket code or ticket URL) or ``registration_id``
     (self check-in, manual, back-fill). Back-fill skips the time window but opens only
     once the session has started. Self check-in passes ``slot_valid``: whether the
-    rotating code was still good. Returns a ScanResult; refusals are answers too (result
-    "refused"), and every call writes exactly one Checkin row unless its ``nonce`` was
-    seen before.
+    rotating code was still good. ``signature``: an unsaved CheckinSignature
+    (checkin.signatures) kept with a successful entry, in the same write. Returns a
+    ScanResult; refusals are answers too (result "refused"), and every call writes exactly
+    one Checkin row unless its ``nonce`` was seen before.
     """
     if kind not in ("entry", "exit"):
         raise DomainError("bad_request")
@@ -176,6 +177,9 @@ def perform_checkin(session_id, *, kind="entry", method, code=None, registration
                                  registration_id=registration_id, nonce=nonce,
                                  operator=operator, scanner_link=scanner_link, device=device,
                                  reason=reason, now=now, slot_valid=slot_valid)
+            if signature is not None and row.result == OK and kind == "entry":
+                signature.checkin_id = row.id
+                db.session.add(signature)
             answer = _answer(row)
     except IntegrityError as error:
         return _nonce_race(nonce, error)

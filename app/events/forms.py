@@ -261,6 +261,7 @@ class SessionRow(ChineseRowForm):
     credit_hours = StringField("学时")
     grace_minutes = StringField("迟到宽限（分钟）", default="10")
     checkout_required = BooleanField("需要签退")
+    signature_required = BooleanField("签名签到（签到时在屏幕上手写签名，签到表印出签名）")
     remove = BooleanField("删除这个场次")
 
 
@@ -342,6 +343,7 @@ class EventForm(SpecForm):
                 "ends_at": format_input_datetime(s.ends_at), "place": s.place,
                 "credit_hours": _plain_number(s.credit_hours),
                 "grace_minutes": str(s.grace_minutes), "checkout_required": s.checkout_required,
+                "signature_required": s.signature_required,
             } for s in event.sessions],
             "items": [{
                 "id": str(i.id), "name": i.name, "is_team": "1" if i.is_team else "0",
@@ -444,6 +446,7 @@ class EventForm(SpecForm):
                 "place": (row.place.data or "").strip(),
                 "grace_minutes": read(_int, row.grace_minutes, "non_negative_required"),
                 "checkout_required": bool(row.checkout_required.data),
+                "signature_required": bool(row.signature_required.data),
             }
             if values["grace_minutes"] is None:
                 values["grace_minutes"] = 10

@@ -91,6 +91,9 @@ class EventSession(db.Model):
     credit_hours = db.Column(db.Float, nullable=False, default=0)
     grace_minutes = db.Column(db.Integer, nullable=False, default=10)
     checkout_required = db.Column(db.Boolean, nullable=False, default=False)
+    # 签名签到: members sign on a screen at check-in; the 签到表 prints the signatures.
+    signature_required = db.Column(db.Boolean, nullable=False, default=False,
+                                   server_default=sa.false())
 
     event = db.relationship("Event", back_populates="sessions")
 

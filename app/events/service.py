@@ -20,7 +20,7 @@ EVENT_FIELDS = (
     "approval_required", "item_limit", "completion_ratio", "allow_walk_in",
 )
 SESSION_FIELDS = ("title", "starts_at", "ends_at", "place", "credit_hours", "grace_minutes",
-                  "checkout_required")
+                  "checkout_required", "signature_required")
 ITEM_FIELDS = ("name", "is_team", "capacity", "branch_quota", "team_min", "team_max", "gender",
                "min_age", "max_age")
 

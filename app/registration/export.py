@@ -5,16 +5,15 @@ list of several thousand registrations stays fast and small in memory. The
 rows are exactly those of the staff page: same filters, same branch scope,
 phone numbers masked unless the actor may see them in full.
 """
-import re
 from urllib.parse import quote
 
 from app.audit.service import record
-from app.exports import Column, xlsx_bytes
+from app.exports import Column, safe_filename, xlsx_bytes
 from app.extensions import db
 from app.org.scope import scope_branch, shown_phone
 from app.txn import write_transaction
 
-from . import queries
+from . import addons, queries
 
 SHEET_TITLE = "报名名单"
 COLUMNS = (
@@ -31,7 +30,6 @@ COLUMNS = (
     Column("报名时间", "datetime"),
     Column("备注", width=30),
 )
-_UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
 
 def _remark(registration):
@@ -51,24 +49,28 @@ def _rows(actor, event, filters):
         yield registration, "、".join(n for n in names if n)
 
 
-def _sheet_row(actor, number, registration, items):
+def _sheet_row(actor, number, registration, items, extra):
     member = registration.member
     return (number, member.name, member.gender_label, registration.branch.name, member.unit,
             member.position, shown_phone(actor, member), registration.status_label,
-            registration.source_label, items, registration.created_at, _remark(registration))
+            registration.source_label, items, registration.created_at, _remark(registration),
+            *extra.row(registration.id))
 
 
 def build_workbook(actor, event, filters=None):
-    """The .xlsx bytes and the number of registrations written."""
+    """The .xlsx bytes and the number of registrations written. Features above add
+    columns through registration.addons (checkin: attendance once sessions started)."""
     count = 0
+    extra = addons.extra_columns(event)
+    columns = COLUMNS + tuple(Column(header, kind) for header, kind in extra.headers)
 
     def sheet_rows():
         nonlocal count
         for count, (registration, items) in enumerate(_rows(actor, event, filters or {}),
                                                       start=1):
-            yield _sheet_row(actor, count, registration, items)
+            yield _sheet_row(actor, count, registration, items, extra)
 
-    return xlsx_bytes(COLUMNS, sheet_rows(), sheet=SHEET_TITLE), count
+    return xlsx_bytes(columns, sheet_rows(), sheet=SHEET_TITLE), count
 
 
 def export_registrants(actor, event, filters=None):
@@ -81,8 +83,7 @@ def export_registrants(actor, event, filters=None):
 
 
 def filename_for(event):
-    title = _UNSAFE_FILENAME.sub("", event.title).strip() or "活动"
-    return f"{title[:60]}-报名名单.xlsx"
+    return f"{safe_filename(event.title, '活动')}-报名名单.xlsx"
 
 
 def content_disposition(filename, fallback="registrants.xlsx"):

@@ -23,7 +23,7 @@ from app.org.scope import scope_branch
 from app.org.service import branch_choices, member_names, search_members
 from app.timeutil import utcnow
 
-from . import decide, export, leave_requests, queries, signup, team_entries
+from . import addons, decide, export, leave_requests, queries, signup, team_entries
 from .constants import REGISTRATION_STATUSES, STATUS_BADGES
 from .manage_forms import (
     ActionForm,
@@ -46,6 +46,12 @@ PROXY_MAX = 200  # members per proxy submission
 @bp.context_processor
 def _template_helpers():
     return {"STATUS_BADGES": STATUS_BADGES}
+
+
+@bp.app_template_global()
+def registrant_links(event):
+    """Tabs features above add beside 报名名单 (registration.addons)."""
+    return addons.extra_links(event)
 
 
 # ------------------------------------------------------------ authorization
@@ -106,8 +112,10 @@ def _registrants_page(event, form, row_error=None, status=200):
         queries.registrants(event.id, scope_branch=scope, **filters),
         page=form.page_number(), per_page=PER_PAGE, error_out=False)
     counts = queries.scoped_status_counts(event.id, scope, filters["branch_id"], filters["item_id"])
+    extra = addons.extra_columns(event, [r.id for r in pagination.items])
     return render_template(
         "registration/manage/registrants.html", event=event, form=form, pagination=pagination,
+        extra=extra,
         counts=counts, total=sum(counts.values()), statuses=REGISTRATION_STATUSES,
         item_names={item.id: item.name for item in event.items},
         may_decide=can_manage(current_user, event), query_args=form.query_args(),
