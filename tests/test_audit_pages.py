@@ -292,7 +292,8 @@ def every_action(admin_client, org, factory):
     signed = make_event(organizer, title="签名签到党课", signature=True, publish=True)
     s_li = signup.register(li, signed.id)
     checkin.perform_checkin(signed.sessions[0].id, method="backfill", registration_id=s_li.id,
-                            operator=organizer, reason="根据纸质签到表补录")
+                            operator=organizer, reason="根据纸质签到表补录",
+                            now=signed.sessions[0].starts_at)
     signatures.sign(li, signed.sessions[0].id, s_li.id, signature_png())
     report_files.sign_in_sheet_file(organizer, signed.sessions[0], order="roster")
 
