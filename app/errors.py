@@ -21,9 +21,10 @@ MESSAGES = {
     "not_found": "要找的记录不存在或已被删除。",
     "forbidden": "没有权限进行此操作。",
     "invalid_choice": "请从列表中选择。",
+    "input_nul": "提交的内容中含有空字符（\\0），无法保存。请删去它（常见于从其他软件复制来的文字）后重试。",
     # auth
     "login_failed": "手机号或密码不正确。",
-    "login_locked": "登录失败次数过多，账号已临时锁定，请在 {minutes} 分钟后再试。",
+    "login_throttled": "操作太频繁，请在 {minutes} 分钟后再试。忘记密码请联系本支部书记或机关党委。",
     "password_too_short": "新密码至少需要 {min_length} 位。",
     "password_too_simple": "新密码不能全是数字或全是字母，请混合使用。",
     "password_same_as_initial": "新密码不能与初始密码相同。",

@@ -1,5 +1,6 @@
 """Imports every feature's models, so Alembic and create_all see the whole schema."""
 from app.audit.models import AuditLog  # noqa: F401
+from app.auth.models import LoginSession  # noqa: F401
 from app.checkin.models import Checkin, ScannerLink, Ticket  # noqa: F401
 from app.events.models import Event, EventItem, EventSession  # noqa: F401
 from app.org.models import Branch, ImportBatch, Member  # noqa: F401

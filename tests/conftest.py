@@ -126,16 +126,29 @@ def app(tmp_path_factory):
 
 
 @pytest.fixture
-def strict_app(app):
-    """A second app on the same database, with CSRF protection and rate limits switched
-    on (3 logins per minute)."""
+def app_with(app):
+    """``app_with(SETTING=value, ...)``: another app on the same database with these
+    settings over the tests' own, its client isolated like ``app``'s. Rate limits on
+    start from empty counters; the shared limiter is switched back after the test."""
     enabled = limiter.enabled
-    yield create_app({
-        **TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-        "WTF_CSRF_ENABLED": True, "RATELIMIT_ENABLED": True, "LOGIN_RATE_LIMIT": "3 per minute",
-    })
+
+    def make(**config):
+        other = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI":
+                            app.config["SQLALCHEMY_DATABASE_URI"], **config})
+        other.test_client_class = IsolatedClient
+        return other
+
+    yield make
     # The one Limiter object serves every app, and init_app switched it on for all of them.
     limiter.enabled = enabled
+
+
+@pytest.fixture
+def strict_app(app_with):
+    """A second app on the same database, with CSRF protection and rate limits switched
+    on (3 logins per minute)."""
+    return app_with(WTF_CSRF_ENABLED=True, RATELIMIT_ENABLED=True,
+                    LOGIN_RATE_LIMIT="3 per minute")
 
 
 def _empty_tables():

@@ -189,6 +189,7 @@ def every_action(admin_client, org, factory):
     from datetime import date
 
     from app.auth import service as auth
+    from app.auth import sessions
     from app.checkin import service as checkin
     from app.errors import DomainError
     from app.events import service as events
@@ -238,6 +239,7 @@ def every_action(admin_client, org, factory):
     with pytest.raises(DomainError):
         auth.authenticate(li.phone, "wrong password")
     auth.change_password(li, TEST_PASSWORD, "NewPassw0rd", "NewPassw0rd")
+    sessions.end_all_logins(li)
 
     # events
     organizer = factory.member("组织者", branch=top, role="organizer")
@@ -328,6 +330,7 @@ def test_every_action_the_app_records_reads_in_words(admin_client, org, factory)
         "导入花名册 文件：花名册.csv；行数：1；新增：1",
         "登录失败：李红 · 第一党支部",
         "修改密码：李红 · 第一党支部",
+        "在所有设备上退出：李红 · 第一党支部",
         "新建活动：机关运动会 名称：机关运动会；类型：运动会",
         "取消活动：因故取消的活动 原因：场地检修",
         "报名 活动：机关运动会；人员：李红 · 第一党支部；状态：已报名；方式：本人报名；项目：100米、拔河",

@@ -9,7 +9,6 @@ Every answer is JSON, errors included: ``{"result": "error", "code", "message"}`
 a Chinese message, never an HTML page.
 """
 import re
-from datetime import timedelta
 
 from flask import Blueprint, jsonify, request
 from flask_wtf.csrf import CSRFError, generate_csrf
@@ -18,10 +17,17 @@ from werkzeug.exceptions import HTTPException
 from app.checkin import attendance
 from app.checkin import service as checkin
 from app.checkin.constants import CHECKIN_KINDS
-from app.checkin.scanning import clean_scanned, expected_members, scan_access, search_limited
+from app.checkin.scanning import (
+    MAX_AGE_SECONDS,
+    clean_scanned,
+    expected_members,
+    scan_access,
+    scan_time,
+    search_limited,
+)
 from app.errors import HTTP_CODES, DomainError, error_body
 from app.extensions import db
-from app.timeutil import utcnow
+from app.web import MAX_ID
 
 from .openapi import openapi_document
 
@@ -29,7 +35,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 MAX_CODE_LENGTH = 1000  # a ticket URL is ~40 characters; anything longer is not a ticket
 MAX_NONCE_LENGTH = 64
-MAX_AGE_SECONDS = 24 * 3600  # a queued scan is dated back at most one day
+MAX_OPENED_LENGTH = 200
 NONCE_RE = re.compile(rf"[A-Za-z0-9._:-]{{1,{MAX_NONCE_LENGTH}}}")
 
 
@@ -98,15 +104,17 @@ def _nonce(body):
     return nonce
 
 
-def _scanned_at(body):
-    """When the scan happened: ``age`` seconds ago (a scan resent from the offline queue),
-    measured on the phone's own clock, so a wrong phone clock does not matter."""
-    age = body.get("age")
-    if age is None or age == 0:
-        return None
-    if isinstance(age, bool) or not isinstance(age, (int, float)) or age < 0:
-        _bad("age", "应为不小于 0 的秒数。")
-    return utcnow() - timedelta(seconds=min(float(age), MAX_AGE_SECONDS))
+def _scanned_at(body, session_id):
+    """When the scan happened (None: now): ``age`` seconds ago for a scan resent from the
+    offline queue, never before the scanner page was opened (``opened``, signed by the
+    server); see checkin.scanning.scan_time()."""
+    age, opened = body.get("age"), body.get("opened")
+    if age is not None and (isinstance(age, bool) or not isinstance(age, (int, float))
+                            or not 0 <= age <= MAX_AGE_SECONDS):
+        _bad("age", f"应为 0 到 {MAX_AGE_SECONDS} 之间的秒数。")
+    if opened is not None and (not isinstance(opened, str) or len(opened) > MAX_OPENED_LENGTH):
+        _bad("opened", "应为扫码页面给出的字符串。")
+    return scan_time(session_id, age, opened)
 
 
 def _code(body):
@@ -120,7 +128,7 @@ def _code(body):
 
 def _registration_id(body):
     value = body.get("registration_id")
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_ID:
         _bad("registration_id", "应为报名记录的编号（正整数）。")
     return value
 
@@ -149,7 +157,8 @@ def scan(session_id):
     body = _body()
     answer = checkin.perform_checkin(
         access.session.id, kind=_kind(body), method="ticket_scan", code=_code(body),
-        nonce=_nonce(body), device=_device(), now=_scanned_at(body), **access.checkin_kwargs())
+        nonce=_nonce(body), device=_device(), now=_scanned_at(body, access.session.id),
+        **access.checkin_kwargs())
     return jsonify(answer.as_json())
 
 
@@ -160,7 +169,7 @@ def manual_checkin(session_id):
     answer = checkin.perform_checkin(
         access.session.id, kind=_kind(body), method="manual",
         registration_id=_registration_id(body), nonce=_nonce(body), device=_device(),
-        now=_scanned_at(body), **access.checkin_kwargs())
+        now=_scanned_at(body, access.session.id), **access.checkin_kwargs())
     return jsonify(answer.as_json())
 
 
