@@ -154,7 +154,8 @@ def test_the_slowdown_ends_after_its_window(behind_proxy, factory):
 
 def test_unknown_known_and_initial_password_phones_answer_in_the_same_time(app, factory):
     """Each wrong login costs one scrypt and one audit entry, whatever the phone: the
-    times of the three kinds agree within a tolerance. The tries are interleaved and each
+    times of the three kinds agree within a tolerance (before, a phone still on its initial
+    password answered 30 times faster than the others). The tries are interleaved and each
     kind is judged by its fastest try: load from other processes only ever adds time."""
     own = factory.member(password="Another1pass")  # a real scrypt hash, not the test's cached one
     initial = factory.member(initial=True)
@@ -162,7 +163,7 @@ def test_unknown_known_and_initial_password_phones_answer_in_the_same_time(app, 
     times = {kind: [] for kind in phones}
     client = app.test_client()
     post_login(client, "13012345670", WRONG)  # warm up
-    for _ in range(5):
+    for _ in range(6):
         for kind, phone in phones.items():
             started = time.perf_counter()
             response = post_login(client, phone, WRONG)
@@ -170,7 +171,7 @@ def test_unknown_known_and_initial_password_phones_answer_in_the_same_time(app, 
             assert "手机号或密码不正确。" in body_text(response)
     best = {kind: min(values) for kind, values in times.items()}
     slowest, fastest = max(best.values()), min(best.values())
-    assert slowest - fastest < 0.25 * slowest + 0.010, best
+    assert fastest > 0.5 * slowest, best
 
 
 # ------------------------------------------------------------------ finding 5: logging out
