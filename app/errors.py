@@ -59,6 +59,7 @@ MESSAGES = {
     "import_too_many_rows": "一次最多导入 {limit} 行，本文件有 {count} 行，请分批导入。",
     "import_already_committed": "这批数据已经导入过了。",
     "import_expired": "这次校验已过期，请重新上传文件。",
+    "import_changed": "检查之后人员数据有了变化（如刚有人被新增或修改），现在导入的结果会与检查时显示的不同。本次没有写入任何数据，请核对下面新的检查结果后再导入。",
     "import_conflict": "导入时人员数据刚被别处修改（如手机号码刚被占用），本次没有写入任何数据，请重新上传文件校验。",
     # roster import: one cell of one row
     "import_row_required": "{column}不能为空。",
@@ -80,6 +81,10 @@ MESSAGES = {
     "event_needs_session": "请至少填写一个场次（时间和地点）。",
     "session_ends_before_start": "第 {index} 个场次的结束时间必须晚于开始时间。",
     "session_hours_negative": "第 {index} 个场次的学时不能是负数。",
+    "session_hours_range": "第 {index} 个场次的学时不能超过 {max} 小时。",
+    "session_grace_range": "第 {index} 个场次的迟到宽限不能超过 {max} 分钟。",
+    "capacity_too_large": "人数或名额不能超过 {max}。",
+    "item_team_size_too_large": "「{name}」的每队人数不能超过 {max}。",
     "window_out_of_order": "报名截止时间必须晚于报名开始时间。",
     "window_after_event": "报名截止时间不能晚于活动结束时间（{end}）。",
     "capacity_not_positive": "人数上限必须是正整数；不限人数请留空。",

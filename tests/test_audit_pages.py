@@ -231,6 +231,8 @@ def every_action(admin_client, org, factory):
     assert uploaded.status_code == 302, page(uploaded)
     committed = admin_client.post(uploaded.headers["Location"] + "/commit")
     assert committed.status_code == 302, page(committed)
+    passwords = admin_client.get(uploaded.headers["Location"] + "/passwords.xlsx")
+    assert passwords.status_code == 200
 
     # auth
     li = factory.member("李红", branch=first)
@@ -328,6 +330,7 @@ def test_every_action_the_app_records_reads_in_words(admin_client, org, factory)
         "政治面貌：中共党员 → 中共预备党员；发展阶段：（空） → 发展对象；所在组织：第一党支部 → 机关党委",
         "角色：党员/职工 → 支部书记",
         "导入花名册 文件：花名册.csv；行数：1；新增：1",
+        "下载初始密码 文件：花名册.csv；人数：1",
         "登录失败：李红 · 第一党支部",
         "修改密码：李红 · 第一党支部",
         "在所有设备上退出：李红 · 第一党支部",

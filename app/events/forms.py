@@ -495,7 +495,9 @@ class EventForm(SpecForm):
     _ROW_FIELDS = {
         "session_ends_before_start": "ends_at",
         "session_hours_negative": "credit_hours",
+        "session_hours_range": "credit_hours",
         "session_grace_negative": "grace_minutes",
+        "session_grace_range": "grace_minutes",
         "item_name_required": "name",
         "item_team_size": "team_max",
         "item_team_size_positive": "team_min",
