@@ -47,11 +47,18 @@ def searcher_key():
     return f"address:{get_remote_address()}"
 
 
+def _search_limits():
+    config = current_app.config
+    return f"{config['SEARCH_RATE_LIMIT']};{config['SEARCH_HOURLY_LIMIT']}"
+
+
 def search_rate_limit(key_func=None):
-    """Rate-limit a member-search endpoint: SEARCH_RATE_LIMIT per searcher, one budget
-    shared by every search box (a request without ``q`` is not counted). ``key_func``
-    tells searchers apart where a login does not (a scanner link)."""
+    """Rate-limit a member-search endpoint: SEARCH_RATE_LIMIT and SEARCH_HOURLY_LIMIT per
+    searcher, one budget shared by every search box (a request without ``q`` is not
+    counted). The hourly cap stretches guessing a masked phone's four hidden digits by
+    whole-number searches (10,000 tries) to over a day. ``key_func`` tells searchers apart
+    where a login does not (a scanner link)."""
     return limiter.shared_limit(
-        lambda: current_app.config["SEARCH_RATE_LIMIT"], scope="member_search",
+        _search_limits, scope="member_search",
         key_func=key_func or searcher_key,
         exempt_when=lambda: not (request.args.get("q") or "").strip())
