@@ -1,0 +1,10 @@
+"""The member's home and 我的活动.
+
+Statuses in tests/authz ROLES order: anonymous, member, other_secretary, own_secretary,
+organizer, admin, scanner_link."""
+from . import Case
+
+CASES = {
+    "home.index": [Case("/", "302 200 200 200 200 200 302")],
+    "home.my_events": [Case("/my/events", "302 200 200 200 200 200 302")],
+}
