@@ -55,7 +55,7 @@ def load_config(instance_path, env=None):
 
     production = app_env == "production"
     trusted_proxies = env.get("TRUSTED_PROXIES", "0").strip() or "0"
-    if not trusted_proxies.isdigit():
+    if not (trusted_proxies.isascii() and trusted_proxies.isdigit()):
         raise ConfigError(f"TRUSTED_PROXIES must be a number of proxies (0, 1, ...), not {trusted_proxies!r}")
     return {
         "APP_ENV": app_env,

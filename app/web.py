@@ -12,6 +12,16 @@ from .extensions import limiter
 MAX_ID = 2**31 - 1  # INTEGER columns on SQLite and PostgreSQL alike
 
 
+def parse_id(text):
+    """An id typed or posted as text: ASCII digits up to MAX_ID, else None. (str.isdigit()
+    also accepts 「²」 and 「١٢」, which int() then refuses.)"""
+    text = (text or "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_ID)):
+        return None
+    number = int(text)
+    return number if number <= MAX_ID else None
+
+
 class BoundedIntConverter(IntegerConverter):
     """<int:id> in routes: larger than any id the database can hold means 404."""
 

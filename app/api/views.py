@@ -29,7 +29,7 @@ from app.errors import HTTP_CODES, DomainError, error_body
 from app.extensions import db
 from app.web import MAX_ID
 
-from .openapi import openapi_document
+from .openapi import MAX_QUERY_LENGTH, NOT_BLANK, openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -87,39 +87,41 @@ def _bad(field, why):
 
 
 def _kind(body):
-    kind = body.get("kind")
-    if kind is None:
-        return "entry"
+    kind = body.get("kind", "entry")
     if kind not in CHECKIN_KINDS:
         _bad("kind", "应为 entry（签到）或 exit（签退）。")
     return kind
 
 
 def _nonce(body):
-    nonce = body.get("nonce")
-    if nonce is None:
+    if "nonce" not in body:
         return None
+    nonce = body["nonce"]
     if not isinstance(nonce, str) or not NONCE_RE.fullmatch(nonce):
         _bad("nonce", f"应为 1 到 {MAX_NONCE_LENGTH} 个字母、数字或 - _ . :（如 UUID）。")
     return nonce
+
+
+def _number(value):
+    return not isinstance(value, bool) and isinstance(value, (int, float))
 
 
 def _scanned_at(body, session_id):
     """When the scan happened (None: now): ``age`` seconds ago for a scan resent from the
     offline queue, never before the scanner page was opened (``opened``, signed by the
     server); see checkin.scanning.scan_time()."""
-    age, opened = body.get("age"), body.get("opened")
-    if age is not None and (isinstance(age, bool) or not isinstance(age, (int, float))
-                            or not 0 <= age <= MAX_AGE_SECONDS):
+    age, opened = body.get("age", 0), body.get("opened", "")
+    if not _number(age) or not 0 <= age <= MAX_AGE_SECONDS:
         _bad("age", f"应为 0 到 {MAX_AGE_SECONDS} 之间的秒数。")
-    if opened is not None and (not isinstance(opened, str) or len(opened) > MAX_OPENED_LENGTH):
+    if not isinstance(opened, str) or len(opened) > MAX_OPENED_LENGTH or (
+            "opened" in body and not opened):
         _bad("opened", "应为扫码页面给出的字符串。")
-    return scan_time(session_id, age, opened)
+    return scan_time(session_id, age, opened or None)
 
 
 def _code(body):
     code = body.get("code")
-    if not isinstance(code, str) or not code.strip():
+    if not isinstance(code, str) or not NOT_BLANK.search(code):
         _bad("code", "请填写票码或票面二维码的内容。")
     if len(code) > MAX_CODE_LENGTH:
         _bad("code", "内容太长，不是本系统的票码。")
@@ -128,9 +130,18 @@ def _code(body):
 
 def _registration_id(body):
     value = body.get("registration_id")
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_ID:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # 12.0 is the integer 12 in JSON
+    if not _number(value) or not isinstance(value, int) or not 0 < value <= MAX_ID:
         _bad("registration_id", "应为报名记录的编号（正整数）。")
     return value
+
+
+def _query(name, max_length):
+    text = request.args.get(name) or ""
+    if len(text) > max_length:
+        _bad(name, f"最多 {max_length} 个字。")
+    return text.strip()
 
 
 def _device():
@@ -183,6 +194,6 @@ def summary(session_id):
 @search_limited()
 def expected(session_id):
     access = scan_access(session_id)
-    q = (request.args.get("q") or "").strip()[:50]
+    q = _query("q", MAX_QUERY_LENGTH)
     items, more = expected_members(access, q)
     return jsonify({"q": q, "items": items, "more": more})

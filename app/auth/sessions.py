@@ -23,7 +23,7 @@ from app.extensions import db
 from app.org.models import Member
 from app.timeutil import utcnow
 from app.txn import lock, write_transaction
-from app.web import MAX_ID
+from app.web import parse_id
 
 from .models import LoginSession
 
@@ -57,11 +57,12 @@ def load_member(user_id, now=None):
     """The member a login id names, if that login is still on; else None."""
     member_id, _, rest = (user_id or "").partition(":")
     token, _, key = rest.partition(":")
-    if not member_id.isdigit() or int(member_id) > MAX_ID or not key:
+    member_id = parse_id(member_id)
+    if member_id is None or not key:
         return None
     member = db.session.scalar(
         sa.select(Member).join(LoginSession, LoginSession.member_id == Member.id).where(
-            Member.id == int(member_id), LoginSession.key_hash == _hash(key),
+            Member.id == member_id, LoginSession.key_hash == _hash(key),
             LoginSession.ended_at.is_(None),
             LoginSession.created_at > (now or utcnow()) - _lifetime()))
     if member is None or not member.active or member.login_token != token:

@@ -10,6 +10,7 @@ from wtforms.widgets import HiddenInput
 
 from app.errors import message_for
 from app.forms import ChineseForm
+from app.web import parse_id
 
 
 class IdListField(Field):
@@ -26,10 +27,11 @@ class IdListField(Field):
             raw = (raw or "").strip()
             if not raw:
                 continue
-            if not raw.isdigit():
+            number = parse_id(raw)
+            if number is None:
                 self.data = []
                 raise ValueError(message_for("invalid_choice"))
-            self.data.append(int(raw))
+            self.data.append(number)
 
     def process_data(self, value):
         self.data = list(value or [])
@@ -56,4 +58,5 @@ class LeaveForm(ChineseForm):
         value = self.session.data
         if value == "all":
             return None
-        return int(value) if value and value.isdigit() else -1
+        number = parse_id(value)
+        return -1 if number is None else number
