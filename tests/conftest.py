@@ -98,6 +98,12 @@ def body_text(response):
     return response.get_data(as_text=True)
 
 
+def error_at(html, field_id):
+    """The Chinese message shown at the field with this id (the macro's ``<id>-error``)."""
+    match = re.search(rf'id="{re.escape(field_id)}-error">([^<]+)<', html)
+    return match.group(1) if match else None
+
+
 def visible_text(html):
     """The page's words, tags dropped and whitespace squeezed, for "does it say ..." checks."""
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))

@@ -15,19 +15,13 @@ from app.registration import decide, signup
 from app.registration.models import Registration
 
 from .conftest import body_text as page
-from .conftest import count_statements
+from .conftest import count_statements, error_at
 from .event_factories import event_form as form
 from .event_factories import make_contest, make_event
 
 pytestmark = pytest.mark.org("finance_staff")
 
 START = datetime(2030, 5, 10, 1, 0, tzinfo=timezone.utc)  # 09:00 in Asia/Shanghai
-
-
-def error_at(html, field_id):
-    """The Chinese message shown at the field with this id (the macro's ``<id>-error``)."""
-    match = re.search(rf'id="{re.escape(field_id)}-error">([^<]+)<', html)
-    return match.group(1) if match else None
 
 
 def counts():

@@ -3,7 +3,6 @@ through (issue 8, findings 10 and 11): numbers bounded by the domain, a member e
 leaves a field out, the initial passwords download in the audit log, and a roster commit
 that does what its check showed or nothing."""
 import io
-import re
 from datetime import date
 
 import pytest
@@ -14,16 +13,11 @@ from app.extensions import db
 from app.org import service as orgs
 from app.org.models import ImportBatch, Member
 
-from .conftest import audit_entries, body_text, client_for, count, member_by_phone
+from .conftest import audit_entries, body_text, client_for, count, error_at, member_by_phone
 from .event_factories import event_form
 from .factories import csv_file, person
 
 pytestmark = pytest.mark.org("finance_staff")
-
-
-def error_at(html, field_id):
-    match = re.search(rf'id="{re.escape(field_id)}-error">([^<]+)<', html)
-    return match.group(1) if match else None
 
 
 # ------------------------------------------------------------------ numbers

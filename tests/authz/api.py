@@ -1,7 +1,4 @@
-"""JSON API v1 (app/api): staff who manage the session's event or a scanner link; JSON 401/403.
-
-Statuses in tests/authz ROLES order: anonymous, member, other_secretary, own_secretary,
-organizer, admin, scanner_link."""
+"""JSON API v1 (app/api): staff who manage the session's event or a scanner link; JSON 401/403."""
 from . import Case, post
 
 CASES = {

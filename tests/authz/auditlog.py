@@ -1,7 +1,4 @@
-"""The audit log page: admins only.
-
-Statuses in tests/authz ROLES order: anonymous, member, other_secretary, own_secretary,
-organizer, admin, scanner_link."""
+"""The audit log page: admins only."""
 from . import Case
 
 CASES = {

@@ -1,7 +1,4 @@
-"""Login, logout, password: the login page for anyone, the rest for anyone logged in.
-
-Statuses in tests/authz ROLES order: anonymous, member, other_secretary, own_secretary,
-organizer, admin, scanner_link."""
+"""Login, logout, password: the login page for anyone, the rest for anyone logged in."""
 from . import Case, post
 
 CASES = {

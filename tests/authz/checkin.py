@@ -1,7 +1,4 @@
-"""The scanner pages and scanner links (app/checkin/views.py).
-
-Statuses in tests/authz ROLES order: anonymous, member, other_secretary, own_secretary,
-organizer, admin, scanner_link."""
+"""The scanner pages and scanner links (app/checkin/views.py)."""
 from . import Case, post
 
 CASES = {

@@ -1,7 +1,4 @@
-"""Publishing events (/manage/events): staff who manage the event; a secretary their subtree.
-
-Statuses in tests/authz ROLES order: anonymous, member, other_secretary, own_secretary,
-organizer, admin, scanner_link."""
+"""Publishing events (/manage/events): staff who manage the event; a secretary their subtree."""
 from . import Case, post
 
 CASES = {

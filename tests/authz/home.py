@@ -1,7 +1,4 @@
-"""The member's home and 我的活动.
-
-Statuses in tests/authz ROLES order: anonymous, member, other_secretary, own_secretary,
-organizer, admin, scanner_link."""
+"""The member's home and 我的活动."""
 from . import Case
 
 CASES = {

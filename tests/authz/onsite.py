@@ -1,7 +1,4 @@
-"""On-site pages: tickets, self check-in, the board, back-fill, walk-ins.
-
-Statuses in tests/authz ROLES order: anonymous, member, other_secretary, own_secretary,
-organizer, admin, scanner_link."""
+"""On-site pages: tickets, self check-in, the board, back-fill, walk-ins."""
 from . import Case, post
 
 CASES = {

@@ -1,7 +1,4 @@
-"""Branches and members (/admin): admins; a secretary sees the members of their subtree.
-
-Statuses in tests/authz ROLES order: anonymous, member, other_secretary, own_secretary,
-organizer, admin, scanner_link."""
+"""Branches and members (/admin): admins; a secretary sees the members of their subtree."""
 from . import Case, post
 
 CASES = {

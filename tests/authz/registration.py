@@ -1,7 +1,4 @@
-"""Registering (members, for themselves) and the staff registration pages (/manage).
-
-Statuses in tests/authz ROLES order: anonymous, member, other_secretary, own_secretary,
-organizer, admin, scanner_link."""
+"""Registering (members, for themselves) and the staff registration pages (/manage)."""
 from . import Case, post
 
 CASES = {

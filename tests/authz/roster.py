@@ -1,7 +1,4 @@
-"""The roster import (/admin/roster): admins only.
-
-Statuses in tests/authz ROLES order: anonymous, member, other_secretary, own_secretary,
-organizer, admin, scanner_link."""
+"""The roster import (/admin/roster): admins only."""
 from . import Case, post
 
 CASES = {

@@ -1,7 +1,4 @@
-"""Static files: anyone.
-
-Statuses in tests/authz ROLES order: anonymous, member, other_secretary, own_secretary,
-organizer, admin, scanner_link."""
+"""Static files: anyone."""
 from . import Case
 
 CASES = {
