@@ -9,9 +9,9 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DataError
 
-from . import ops, web
+from . import ops, security, web
 from .config import ALL_INTERFACES, load_config
-from .errors import HTTP_CODES, error_body
+from .errors import HTTP_CODES, error_body, message_for
 from .extensions import csrf, db, limiter, login_manager, migrate
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -35,6 +35,7 @@ def create_app(config=None):
     from . import models  # noqa: F401  (registers every table)
 
     web.install(app)  # before the blueprints: their <int:...> routes use the bounded converter
+    security.install(app)  # proxies, security headers, strict JSON
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
     csrf.init_app(app)
@@ -75,7 +76,7 @@ def _sqlite_begin(connection):
 
 
 def _init_login(app):
-    from .org.models import Member
+    from .auth.sessions import load_member
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -83,15 +84,7 @@ def _init_login(app):
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 
-    @login_manager.user_loader
-    def load_user(user_id):
-        member_id, _, token = user_id.partition(":")
-        if not member_id.isdigit():
-            return None
-        member = db.session.get(Member, int(member_id))
-        if member is None or not member.active or member.login_token != token:
-            return None
-        return member
+    login_manager.user_loader(load_member)  # only while that login is on (app/auth/sessions.py)
 
 
 def _connect_features():
@@ -139,14 +132,16 @@ def _register_blueprints(app):
 
 
 def _register_error_pages(app):
-    def page(status, title, text, code=None):
+    def page(status, title, text, code=None, headers=None):
         if request.path.startswith("/api/"):  # the scanner and board read JSON, even for errors
-            return error_body(code or HTTP_CODES.get(status, "server_error")), status
-        return render_template("errors/error.html", status=status, title=title, text=text), status
+            return error_body(code or HTTP_CODES.get(status, "server_error")), status, headers
+        html = render_template("errors/error.html", status=status, title=title, text=text)
+        return html, status, headers
 
     @app.errorhandler(400)
     def bad_request(error):
         return page(400, "请求有误", "提交的内容无法处理，请返回重试。")
+
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
@@ -163,7 +158,8 @@ def _register_error_pages(app):
 
     @app.errorhandler(405)
     def method_not_allowed(error):
-        return page(405, "操作方式不对", "请通过页面上的按钮进行操作。")
+        allowed = [(name, value) for name, value in error.get_headers() if name == "Allow"]
+        return page(405, "操作方式不对", "请通过页面上的按钮进行操作。", headers=allowed)
 
     @app.errorhandler(413)
     def too_large(error):
@@ -172,13 +168,18 @@ def _register_error_pages(app):
 
     @app.errorhandler(429)
     def too_many(error):
+        if getattr(error, "response", None) is not None:  # a limit's own page (the login form)
+            return error.response
         return page(429, "操作太频繁", "短时间内尝试次数太多，请稍等一分钟后再试。")
 
     @app.errorhandler(OverflowError)
     @app.errorhandler(DataError)
     def out_of_range(error):
-        # A number too large for the database slipped past the forms: refuse it plainly.
+        # A number too large for the database, or a NUL character PostgreSQL cannot store,
+        # slipped past the forms (a URL, say): refuse it plainly, saying which.
         db.session.rollback()
+        if "NUL" in str(error):
+            return page(400, "请求有误", message_for("input_nul"), "input_nul")
         return page(400, "请求有误", "填写的数字或日期超出了范围，请检查后重试。")
 
     @app.errorhandler(500)
@@ -218,7 +219,8 @@ def _register_template_helpers(app):
 
         if (
             # The endpoint first: a static file or a health check loads no user.
-            request.endpoint not in {"auth.change_password", "auth.logout", "static", "ops.healthz"}
+            request.endpoint not in {"auth.change_password", "auth.logout", "auth.logout_everywhere",
+                                 "static", "ops.healthz"}
             and current_user.is_authenticated
             and current_user.must_change_password
         ):

@@ -109,6 +109,9 @@ def load_config(instance_path, env=None):
 
     production = app_env == "production"
     host, port = server_address(env)
+    trusted_proxies = env.get("TRUSTED_PROXIES", "0").strip() or "0"
+    if not (trusted_proxies.isascii() and trusted_proxies.isdigit()):
+        raise ConfigError(f"TRUSTED_PROXIES must be a number of proxies (0, 1, ...), not {trusted_proxies!r}")
     return {
         "APP_ENV": app_env,
         "SECRET_KEY": secret_key,
@@ -127,13 +130,22 @@ def load_config(instance_path, env=None):
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), default=app_env != "testing"),
         "RATELIMIT_HEADERS_ENABLED": True,
-        "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "20 per minute"),
-        # Member searches (name or phone), per searcher, shared by every search box.
+        # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are believed
+        # (0: none, a client's own header is ignored); see app/security.py.
+        "TRUSTED_PROXIES": int(trusted_proxies),
+        # Login posts per phone from one client (its address, or its device once it has
+        # logged in there): a whole office behind one address does not share a budget.
+        "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        # Wrong passwords: for one phone from one client, and from one address in all.
+        # Never the account everywhere: its owner still logs in on their own phone.
+        "LOGIN_FAILURE_LIMIT": env.get("LOGIN_FAILURE_LIMIT", "5 per 15 minutes"),
+        "LOGIN_ADDRESS_FAILURE_LIMIT": env.get("LOGIN_ADDRESS_FAILURE_LIMIT", "20 per 10 minutes"),
+        # Member searches (name or phone), per searcher, shared by every search box; the
+        # hourly cap makes guessing a hidden phone by its whole number take days.
         "SEARCH_RATE_LIMIT": env.get("SEARCH_RATE_LIMIT", "60 per minute"),
+        "SEARCH_HOURLY_LIMIT": env.get("SEARCH_HOURLY_LIMIT", "300 per hour"),
         # The public certificate verification page, per client address.
         "VERIFY_RATE_LIMIT": env.get("VERIFY_RATE_LIMIT", "30 per minute"),
-        "LOGIN_MAX_FAILURES": int(env.get("LOGIN_MAX_FAILURES", "5")),
-        "LOGIN_LOCK_MINUTES": int(env.get("LOGIN_LOCK_MINUTES", "15")),
         # WeChat's in-app browser drops session cookies: keep members logged in
         # with Flask-Login's persistent remember cookie.
         "REMEMBER_COOKIE_DURATION": int(env.get("REMEMBER_DAYS", "30")) * 86400,

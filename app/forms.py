@@ -1,7 +1,11 @@
-"""Form bases shared by every feature: WTForms' own messages in Chinese, without Flask-Babel."""
+"""Form bases shared by every feature: WTForms' own messages in Chinese, without Flask-Babel,
+and no NUL character in what a form hands on (PostgreSQL cannot store it; a field that
+cleans scanned text, such as the scanner's typed code, drops it first)."""
 from flask_wtf import FlaskForm
 from wtforms import Form
 from wtforms.meta import DefaultMeta
+
+from app.errors import message_for
 
 
 class ChineseMeta:
@@ -11,12 +15,32 @@ class ChineseMeta:
         return DefaultMeta.get_translations(self, form)
 
 
+def _has_nul(value):
+    if isinstance(value, str):
+        return "\x00" in value
+    return isinstance(value, (list, tuple)) and any(_has_nul(item) for item in value)
+
+
+def refuse_nul(form):
+    """Put input_nul at each field whose value holds a NUL character; True when none does."""
+    clean = True
+    for field in form:
+        if _has_nul(field.data) and not isinstance(field.data, dict):
+            add_error(field, message_for("input_nul"))
+            clean = False
+    return clean
+
+
 class ChineseForm(FlaskForm):
     """The base of every page form: CSRF from Flask-WTF, messages such as
-    「不是有效的选择」 from WTForms' own Chinese translations."""
+    「不是有效的选择」 from WTForms' own Chinese translations, no NUL character."""
 
     class Meta(ChineseMeta):
         pass
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        return refuse_nul(self) and valid
 
 
 class ChineseRowForm(Form):
@@ -24,6 +48,10 @@ class ChineseRowForm(Form):
 
     class Meta(ChineseMeta):
         pass
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        return refuse_nul(self) and valid
 
 
 def add_error(field, message):

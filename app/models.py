@@ -1,5 +1,6 @@
 """Imports every feature's models, so Alembic and create_all see the whole schema."""
 from app.audit.models import AuditLog  # noqa: F401
+from app.auth.models import LoginSession  # noqa: F401
 from app.certificates.models import (  # noqa: F401
     Certificate,
     CertificateCounter,

@@ -12,6 +12,16 @@ from .extensions import limiter
 MAX_ID = 2**31 - 1  # INTEGER columns on SQLite and PostgreSQL alike
 
 
+def parse_id(text):
+    """An id typed or posted as text: ASCII digits up to MAX_ID, else None. (str.isdigit()
+    also accepts 「²」 and 「١٢」, which int() then refuses.)"""
+    text = (text or "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_ID)):
+        return None
+    number = int(text)
+    return number if number <= MAX_ID else None
+
+
 class BoundedIntConverter(IntegerConverter):
     """<int:id> in routes: larger than any id the database can hold means 404."""
 
@@ -47,11 +57,18 @@ def searcher_key():
     return f"address:{get_remote_address()}"
 
 
+def _search_limits():
+    config = current_app.config
+    return f"{config['SEARCH_RATE_LIMIT']};{config['SEARCH_HOURLY_LIMIT']}"
+
+
 def search_rate_limit(key_func=None):
-    """Rate-limit a member-search endpoint: SEARCH_RATE_LIMIT per searcher, one budget
-    shared by every search box (a request without ``q`` is not counted). ``key_func``
-    tells searchers apart where a login does not (a scanner link)."""
+    """Rate-limit a member-search endpoint: SEARCH_RATE_LIMIT and SEARCH_HOURLY_LIMIT per
+    searcher, one budget shared by every search box (a request without ``q`` is not
+    counted). The hourly cap stretches guessing a masked phone's four hidden digits by
+    whole-number searches (10,000 tries) to over a day. ``key_func`` tells searchers apart
+    where a login does not (a scanner link)."""
     return limiter.shared_limit(
-        lambda: current_app.config["SEARCH_RATE_LIMIT"], scope="member_search",
+        _search_limits, scope="member_search",
         key_func=key_func or searcher_key,
         exempt_when=lambda: not (request.args.get("q") or "").strip())

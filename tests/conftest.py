@@ -99,6 +99,12 @@ def body_text(response):
     return response.get_data(as_text=True)
 
 
+def error_at(html, field_id):
+    """The Chinese message shown at the field with this id (the macro's ``<id>-error``)."""
+    match = re.search(rf'id="{re.escape(field_id)}-error">([^<]+)<', html)
+    return match.group(1) if match else None
+
+
 def visible_text(html):
     """The page's words, tags dropped and whitespace squeezed, for "does it say ..." checks."""
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
@@ -135,14 +141,19 @@ def app(tmp_path_factory):
 
 
 @pytest.fixture
-def strict_app(app):
-    """A second app on the same database, with CSRF protection and rate limits switched
-    on (3 logins per minute)."""
+def app_with(app):
+    """``app_with(SETTING=value, ...)``: another app on the same database with these
+    settings over the tests' own, its client isolated like ``app``'s. Rate limits on
+    start from empty counters; the shared limiter is switched back after the test."""
     enabled = limiter.enabled
-    yield create_app({
-        **TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-        "WTF_CSRF_ENABLED": True, "RATELIMIT_ENABLED": True, "LOGIN_RATE_LIMIT": "3 per minute",
-    })
+
+    def make(**config):
+        other = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI":
+                            app.config["SQLALCHEMY_DATABASE_URI"], **config})
+        other.test_client_class = IsolatedClient
+        return other
+
+    yield make
     # The one Limiter object serves every app, and init_app switched it on for all of them.
     limiter.enabled = enabled
 
@@ -173,6 +184,14 @@ def app_on():
     for other in made:
         with other.app_context():
             db.engine.dispose()
+
+
+@pytest.fixture
+def strict_app(app_with):
+    """A second app on the same database, with CSRF protection and rate limits switched
+    on (3 logins per minute)."""
+    return app_with(WTF_CSRF_ENABLED=True, RATELIMIT_ENABLED=True,
+                    LOGIN_RATE_LIMIT="3 per minute")
 
 
 def _empty_tables():

@@ -77,6 +77,23 @@ def event_data(branch_id, **overrides):
     }
 
 
+def event_form(branch, **overrides):
+    """What the staff event form posts for a training class of ``branch`` with one
+    session on 2030-05-10; an override of None leaves that field out."""
+    data = {
+        "title": "2030年党务干部培训班", "kind": "training", "organizer_branch_id": str(branch.id),
+        "summary": "学习党章党规", "description": "", "place": "机关大楼三楼会议室",
+        "registration_opens_at": "", "registration_closes_at": "", "capacity": "",
+        "waitlist_enabled": "y", "completion_ratio": "0.75", "item_limit": "",
+        "sessions-0-id": "", "sessions-0-title": "开班式",
+        "sessions-0-starts_at": "2030-05-10T09:00", "sessions-0-ends_at": "2030-05-10T11:30",
+        "sessions-0-place": "", "sessions-0-credit_hours": "2.5", "sessions-0-grace_minutes": "10",
+        "gender": "", "min_age": "", "max_age": "",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
 def _actor(factory_or_actor):
     """A member as given, or a new organizer (with a committee) made by a tests Factory."""
     if hasattr(factory_or_actor, "member") and hasattr(factory_or_actor, "branch"):

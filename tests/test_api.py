@@ -17,6 +17,7 @@ from app.audit.models import AuditLog
 from app.checkin import attendance
 from app.checkin import service as checkin
 from app.checkin.models import Checkin, Ticket
+from app.checkin.scanning import opened_token
 from app.errors import message_for
 from app.events import service as events
 from app.extensions import db
@@ -40,6 +41,12 @@ def scans_url(session_id):
 def scan(client, session_id, code, kind="entry", nonce=None, **extra):
     body = {"code": code, "kind": kind, "nonce": nonce or f"n-{random.random()}", **extra}
     return client.post(scans_url(session_id), json=body)
+
+
+def opened_ago(session, minutes):
+    """The scanner page's signed "opened at" (it carries it into every scan), for a page
+    opened ``minutes`` ago: a queued scan is dated back no further."""
+    return opened_token(session.id, now=utcnow() - timedelta(minutes=minutes))
 
 
 def rows(**filters):
@@ -171,7 +178,8 @@ def test_late_entry_and_a_queued_scan_dated_back_with_age(org, factory, login):
     late = scan(client, session.id, late_code).get_json()
     assert (late["result"], late["message"]) == ("ok", "签到成功（迟到）")
     # Scanned 10 minutes ago (5 minutes after the start) while offline, uploaded now.
-    queued = scan(client, session.id, queued_code, age=600).get_json()
+    queued = scan(client, session.id, queued_code, age=600,
+                  opened=opened_ago(session, 20)).get_json()
     assert (queued["result"], queued["message"]) == ("ok", "签到成功")
     row = rows(code=None, late=False)[0]
     assert abs((utcnow() - timedelta(seconds=600) - row.at).total_seconds()) < 30
@@ -412,10 +420,13 @@ def test_summary_numbers_follow_design_section_3(org, factory, login):
 
     client = login(org.organizer)
     # 按时到 scanned 12 minutes ago (8 minutes after the start, within the grace), 迟到 now.
-    assert scan(client, session.id, on_time_code, age=12 * 60).get_json()["message"] == "签到成功"
+    opened = opened_ago(session, 20)  # the scanner page was opened before the start
+    assert scan(client, session.id, on_time_code, age=12 * 60,
+                opened=opened).get_json()["message"] == "签到成功"
     assert scan(client, session.id, late_code).get_json()["message"] == "签到成功（迟到）"
     assert scan(client, session.id, late_code).get_json()["result"] == "duplicate"
-    assert scan(client, session.id, invited_code, age=15 * 60).get_json()["message"] == "签到成功"
+    assert scan(client, session.id, invited_code, age=15 * 60,
+                opened=opened).get_json()["message"] == "签到成功"
     checkin.walk_in(org.organizer, session.id, walker.id)
 
     summary = client.get(f"/api/v1/sessions/{session.id}/summary").get_json()

@@ -190,6 +190,7 @@ def every_action(admin_client, org, factory):
     from datetime import date
 
     from app.auth import service as auth
+    from app.auth import sessions
     from app.checkin import report_files, signatures
     from app.checkin import service as checkin
     from app.errors import DomainError
@@ -232,6 +233,8 @@ def every_action(admin_client, org, factory):
     assert uploaded.status_code == 302, page(uploaded)
     committed = admin_client.post(uploaded.headers["Location"] + "/commit")
     assert committed.status_code == 302, page(committed)
+    passwords = admin_client.get(uploaded.headers["Location"] + "/passwords.xlsx")
+    assert passwords.status_code == 200
 
     # auth
     li = factory.member("李红", branch=first)
@@ -240,6 +243,7 @@ def every_action(admin_client, org, factory):
     with pytest.raises(DomainError):
         auth.authenticate(li.phone, "wrong password")
     auth.change_password(li, TEST_PASSWORD, "NewPassw0rd", "NewPassw0rd")
+    sessions.end_all_logins(li)
 
     # events
     organizer = factory.member("组织者", branch=top, role="organizer")
@@ -401,8 +405,10 @@ def test_every_action_the_app_records_reads_in_words(admin_client, org, factory)
         "政治面貌：中共党员 → 中共预备党员；发展阶段：（空） → 发展对象；所在组织：第一党支部 → 机关党委",
         "角色：党员/职工 → 支部书记",
         "导入花名册 文件：花名册.csv；行数：1；新增：1",
+        "下载初始密码 文件：花名册.csv；人数：1",
         "登录失败：李红 · 第一党支部",
         "修改密码：李红 · 第一党支部",
+        "在所有设备上退出：李红 · 第一党支部",
         "新建活动：机关运动会 名称：机关运动会；类型：运动会",
         "取消活动：因故取消的活动 原因：场地检修",
         "报名 活动：机关运动会；人员：李红 · 第一党支部；状态：已报名；方式：本人报名；项目：100米、拔河",

@@ -1,9 +1,5 @@
-"""Login, lockout, first-login password change, remember-me and safe redirects."""
-from datetime import datetime, timedelta, timezone
-
-import time_machine
-
-from app.audit.models import AuditLog
+"""Login, first-login password change, remember-me and safe redirects. The login limits
+(which replaced the account lockout) are in tests/test_security_login.py."""
 from app.extensions import db
 from app.org.models import Member
 
@@ -32,33 +28,6 @@ def test_inactive_member_cannot_log_in(client, factory):
     member = factory.member(active=False)
     response = post_login(client, member.phone, factory.password)
     assert "手机号或密码不正确。" in response.get_data(as_text=True)
-
-
-def test_repeated_failures_lock_the_account_even_for_the_right_password(client, factory, app):
-    member = factory.member()
-    for _ in range(app.config["LOGIN_MAX_FAILURES"] - 1):
-        assert "手机号或密码不正确" in post_login(client, member.phone, "wrong123").get_data(as_text=True)
-    locked = post_login(client, member.phone, "wrong123").get_data(as_text=True)
-    assert "账号已临时锁定" in locked
-    right = post_login(client, member.phone, factory.password).get_data(as_text=True)
-    assert "账号已临时锁定" in right
-    assert client.get("/").status_code == 302
-    db.session.refresh(member)
-    assert member.locked_until is not None
-    failures = db.session.scalars(db.select(AuditLog).filter_by(action="auth.login_failed")).all()
-    assert len(failures) == app.config["LOGIN_MAX_FAILURES"]
-
-
-def test_lock_expires(client, factory, app):
-    member = factory.member()
-    start = datetime(2026, 11, 26, 2, 0, tzinfo=timezone.utc)
-    with time_machine.travel(start, tick=False):
-        for _ in range(app.config["LOGIN_MAX_FAILURES"]):
-            post_login(client, member.phone, "wrong123")
-        assert "锁定" in post_login(client, member.phone, factory.password).get_data(as_text=True)
-    later = start + timedelta(minutes=app.config["LOGIN_LOCK_MINUTES"] + 1)
-    with time_machine.travel(later, tick=False):
-        assert post_login(client, member.phone, factory.password).status_code == 302
 
 
 def test_first_login_with_initial_password_must_change_it(client, factory):

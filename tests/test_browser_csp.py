@@ -1,18 +1,17 @@
-"""The pages that run scripts work under a Content-Security-Policy that allows scripts
-from the site's own files only (no inline script, no eval): the scanner with its camera
-decoding a ticket, the live board, the self check-in screen, an event page where a member
-registers, and the registrant list with the 「管理」 menu. The app is served here through
-a WSGI wrapper that adds the header; the test fails on any CSP violation or script error."""
-import threading
+"""The pages that run scripts work under the Content-Security-Policy the app sends
+(app/security.py: scripts from the site's own files only, no inline script, no eval): the
+scanner with its camera decoding a ticket, the live board, the self check-in screen, an
+event page where a member registers, and the registrant list with the 「管理」 menu. The
+test fails on any CSP violation or script error."""
 from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
 from app.checkin import service as checkin
 from app.registration import signup
+from app.security import CONTENT_SECURITY_POLICY
 from app.timeutil import utcnow
 
 from .conftest import log_in, phone_with_camera, write_y4m
@@ -20,38 +19,12 @@ from .event_factories import make_event, session_rows
 
 pytestmark = pytest.mark.browser
 
-# The policy the security headers are to send, as far as scripts go: scripts from the site's
-# own files only. qr-scanner (vendored unchanged) starts its decoder as a Worker from a
-# blob: URL, which script-src 'self' alone blocks (tried: the camera then never decodes),
-# hence worker-src. Styles stay open: 30-odd templates use style= attributes.
-POLICY = ("default-src 'self'; script-src 'self'; worker-src 'self' blob:; "
-          "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:")
-
 WATCH = """
 window.__csp = [];
 document.addEventListener('securitypolicyviolation', function (e) {
   window.__csp.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline') + ' ' + e.sourceFile + ':' + e.lineNumber);
 });
 """
-
-
-def with_header(wsgi_app, name, value):
-    def serve(environ, start_response):
-        def start(status, headers, exc_info=None):
-            headers = [h for h in headers if h[0].lower() != name.lower()] + [(name, value)]
-            return start_response(status, headers, exc_info)
-        return wsgi_app(environ, start)
-    return serve
-
-
-@pytest.fixture(scope="module")
-def csp_server(app):
-    server = make_server("127.0.0.1", 0, with_header(app, "Content-Security-Policy", POLICY),
-                         threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
 
 
 def watch(page):
@@ -83,13 +56,14 @@ def scene(factory):
                            code=checkin.ticket_for(alice_reg).code)
 
 
-def test_scanner_decodes_a_ticket_under_the_policy(browser, csp_server, scene, tmp_path):
+def test_scanner_decodes_a_ticket_under_the_policy(browser, live_server, scene, tmp_path):
     video = tmp_path / "camera.y4m"
     write_y4m(video, checkin.ticket_url(scene.code))
     _, token = checkin.create_scanner_link(scene.organizer, scene.event, "东门志愿者")
-    with phone_with_camera(browser, csp_server, video) as page:
+    with phone_with_camera(browser, live_server, video) as page:
         watch(page)
-        page.goto(f"/checkin/link/{token}")
+        opened = page.goto(f"/checkin/link/{token}")  # the scanner, after a redirect
+        assert opened.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
         expect(page.locator("#scan-result")).to_contain_text("签到成功")  # camera, worker, API
         expect(page.locator("#count-present")).to_have_text("1")
         page.locator("#search-input").fill("王秀英")
@@ -97,10 +71,10 @@ def test_scanner_decodes_a_ticket_under_the_policy(browser, csp_server, scene, t
         clean(page)
 
 
-def test_staff_pages_run_their_scripts_under_the_policy(browser, csp_server, scene):
+def test_staff_pages_run_their_scripts_under_the_policy(browser, live_server, scene):
     organizer, event = scene.organizer, scene.event
     session = event.sessions[0]
-    context = browser.new_context(viewport={"width": 1280, "height": 720}, base_url=csp_server)
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, base_url=live_server)
     context.set_default_timeout(10_000)
     page = watch(context.new_page())
     page.goto(f"/checkin/sessions/{session.id}/board")
@@ -127,10 +101,10 @@ def test_staff_pages_run_their_scripts_under_the_policy(browser, csp_server, sce
     context.close()
 
 
-def test_member_registers_on_the_event_page_under_the_policy(phone, csp_server, scene, factory):
+def test_member_registers_on_the_event_page_under_the_policy(phone, live_server, scene, factory):
     member = factory.member(name="李建国", branch=scene.branch)
     watch(phone)
-    phone.goto(f"{csp_server}/events/{scene.event.id}")
+    phone.goto(f"{live_server}/events/{scene.event.id}")
     log_in(phone, member)
     phone.get_by_role("button", name="报名", exact=True).tap()
     expect(phone.get_by_role("status").filter(has_text="报名成功")).to_be_visible(timeout=10_000)

@@ -15,7 +15,8 @@ from app.registration import decide, event_changes, signup
 from app.registration.models import Registration
 
 from .conftest import body_text as page
-from .conftest import count_statements
+from .conftest import count_statements, error_at
+from .event_factories import event_form as form
 from .event_factories import make_contest, make_event
 
 pytestmark = pytest.mark.org("finance_staff")
@@ -23,31 +24,10 @@ pytestmark = pytest.mark.org("finance_staff")
 START = datetime(2030, 5, 10, 1, 0, tzinfo=timezone.utc)  # 09:00 in Asia/Shanghai
 
 
-def error_at(html, field_id):
-    """The Chinese message shown at the field with this id (the macro's ``<id>-error``)."""
-    match = re.search(rf'id="{re.escape(field_id)}-error">([^<]+)<', html)
-    return match.group(1) if match else None
-
-
 def counts():
     db.session.rollback()
     return (db.session.query(Event).count(), db.session.query(EventSession).count(),
             db.session.query(EventItem).count())
-
-
-def form(branch, **overrides):
-    data = {
-        "title": "2030年党务干部培训班", "kind": "training", "organizer_branch_id": str(branch.id),
-        "summary": "学习党章党规", "description": "", "place": "机关大楼三楼会议室",
-        "registration_opens_at": "", "registration_closes_at": "", "capacity": "",
-        "waitlist_enabled": "y", "completion_ratio": "0.75", "item_limit": "",
-        "sessions-0-id": "", "sessions-0-title": "开班式",
-        "sessions-0-starts_at": "2030-05-10T09:00", "sessions-0-ends_at": "2030-05-10T11:30",
-        "sessions-0-place": "", "sessions-0-credit_hours": "2.5", "sessions-0-grace_minutes": "10",
-        "gender": "", "min_age": "", "max_age": "",
-    }
-    data.update(overrides)
-    return {k: v for k, v in data.items() if v is not None}
 
 
 # ------------------------------------------------------------------ access

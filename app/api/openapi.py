@@ -3,8 +3,12 @@
 Kept as a Python dict next to the views; tests/test_api.py checks that every API
 route is listed here and every listed path exists.
 """
+import re
+
 from app.checkin.constants import CHECKIN_REFUSALS
+from app.checkin.scanning import MAX_AGE_SECONDS
 from app.errors import MESSAGES
+from app.web import MAX_ID
 
 # perform_checkin's codes, in the order they are checked (result "refused", or
 # "duplicate" for already_checked_in / already_checked_out); expired_code is for self
@@ -17,8 +21,22 @@ ERROR_CODES = {
     "scanner_link_invalid": 403,
     "scanner_link_other_event": 403, "not_found": 404, "method_not_allowed": 405,
     "event_cancelled": 409, "search_phone_digits": 400, "too_many_requests": 429,
-    "server_error": 500,
+    "input_nul": 400, "server_error": 500,
 }
+# Text with something in it besides white space (what Python's str.strip() removes): the
+# same pattern, \\uXXXX escapes and all, in this document and in the API's parser.
+_SPACES = "".join(f"\\u{code:04x}" for code in range(0x10000) if chr(code).isspace())
+NOT_BLANK = re.compile(f"[^{_SPACES}]")
+MAX_QUERY_LENGTH = 50
+ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+NONCE = {"type": "string", "pattern": "^[A-Za-z0-9._:-]{1,64}$",
+         "description": "Client-made id of this scan (a UUID)."}
+AGE = {"type": "number", "minimum": 0, "maximum": MAX_AGE_SECONDS,
+       "description": "Seconds since the scan happened (a resent, queued scan); default 0. "
+                      "Counted back no further than `opened`; ignored without it."}
+OPENED = {"type": "string", "minLength": 1, "maxLength": 200,
+          "description": "The scanner page's `data-opened`: when it was opened, signed by the "
+                         "server. A queued scan is never dated before it."}
 
 
 def _codes_table(codes):
@@ -34,7 +52,14 @@ def _error_response(description, codes):
 
 def _session_param():
     return {"name": "session_id", "in": "path", "required": True,
-            "description": "场次 (EventSession) id", "schema": {"type": "integer"}}
+            "description": "场次 (EventSession) id", "schema": dict(ID)}
+
+
+# Every POST carries the CSRF token of the browser session (it is not a credential: a
+# missing or wrong one is a 400, csrf_invalid).
+_CSRF_HEADER = {"name": "X-CSRFToken", "in": "header", "required": True,
+                "description": "CSRF token of this browser session (GET /csrf-token).",
+                "schema": {"type": "string", "minLength": 1}}
 
 
 _DENIED = {
@@ -61,7 +86,9 @@ _SCAN_OK = {
         "(HTTP 200, result `refused`).\n\n" + _codes_table(SCAN_CODES)),
     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ScanResult"}}},
 }
-_CSRF = [{"session": [], "csrfHeader": []}]
+# A staff login (its session cookie, or the remember cookie alone, as WeChat's webview
+# keeps only that one), or a scanner link opened in this browser (the session cookie).
+_LOGIN = [{"session": []}, {"remember": []}]
 
 
 def openapi_document():
@@ -78,6 +105,8 @@ def openapi_document():
                 "that event, until the link expires or is revoked.\n\n"
                 "**CSRF**: every POST sends the page's CSRF token in an `X-CSRFToken` header "
                 "(GET /api/v1/csrf-token returns a fresh one for this browser session).\n\n"
+                "**Scan times**: a queued scan's `age` counts back no further than `opened`, the "
+                "moment the scanner page was opened, as signed by the server.\n\n"
                 "**Retries**: send a client-made `nonce` with each scan; sending the same scan "
                 "again (after a timeout or from an offline queue) returns the first answer and "
                 "records nothing new. A queued scan also sends `age`, the seconds since it was "
@@ -89,38 +118,36 @@ def openapi_document():
             "securitySchemes": {
                 "session": {
                     "type": "apiKey", "in": "cookie", "name": "session",
-                    "description": "Flask session cookie: a staff login (or the remember_token "
-                                   "cookie), or a scanner link opened in this browser."},
-                "csrfHeader": {"type": "apiKey", "in": "header", "name": "X-CSRFToken",
-                               "description": "CSRF token of this browser session; POST only."},
+                    "description": "Flask session cookie: a staff login, or a scanner link "
+                                   "opened in this browser."},
+                "remember": {
+                    "type": "apiKey", "in": "cookie", "name": "remember_token",
+                    "description": "Flask-Login's remember cookie of a staff login (valid until "
+                                   "that login is logged out, or REMEMBER_DAYS)."},
             },
             "schemas": {
                 "ScanRequest": {
                     "type": "object", "required": ["code"],
                     "properties": {
-                        "code": {"type": "string", "maxLength": 1000,
+                        "code": {"type": "string", "minLength": 1, "maxLength": 1000,
+                                 "pattern": NOT_BLANK.pattern,
                                  "description": "The ticket code (10 characters, case and "
                                                 "spaces ignored) or the ticket URL read from "
                                                 "its QR (…/t/<code>).",
                                  "example": "K7QX3MZ9PA"},
                         "kind": {"type": "string", "enum": ["entry", "exit"],
                                  "default": "entry", "description": "entry 签到, exit 签退"},
-                        "nonce": {"type": "string", "maxLength": 64,
-                                  "description": "Client-made id of this scan (a UUID)."},
-                        "age": {"type": "number", "minimum": 0, "maximum": 86400,
-                                "description": "Seconds since the scan happened (a resent, "
-                                               "queued scan); default 0."},
+                        "nonce": NONCE, "age": AGE, "opened": OPENED,
                     },
                 },
                 "ManualCheckinRequest": {
                     "type": "object", "required": ["registration_id"],
                     "properties": {
-                        "registration_id": {"type": "integer", "description":
+                        "registration_id": {**ID, "description":
                                             "From GET /sessions/{session_id}/expected."},
                         "kind": {"type": "string", "enum": ["entry", "exit"],
                                  "default": "entry"},
-                        "nonce": {"type": "string", "maxLength": 64},
-                        "age": {"type": "number", "minimum": 0, "maximum": 86400},
+                        "nonce": NONCE, "age": AGE, "opened": OPENED,
                     },
                 },
                 "ScanResult": {
@@ -233,8 +260,8 @@ def openapi_document():
                     "summary": "扫票签到/签退: check a ticket in (or out) for a session",
                     "description": "Runs perform_checkin(method=\"ticket_scan\"). Every call "
                                    "with a new nonce records one Checkin row, refusals too.",
-                    "security": _CSRF,
-                    "parameters": [_session_param()],
+                    "security": _LOGIN,
+                    "parameters": [_session_param(), _CSRF_HEADER],
                     "requestBody": {"required": True, "content": {"application/json": {
                         "schema": {"$ref": "#/components/schemas/ScanRequest"}}}},
                     "responses": {"200": _SCAN_OK, **_WRITE_ERRORS},
@@ -246,8 +273,8 @@ def openapi_document():
                     "summary": "手工签到: check in someone found by name or phone",
                     "description": "Runs perform_checkin(method=\"manual\", registration_id=…); "
                                    "recorded in the audit log. Same answers as a scan.",
-                    "security": _CSRF,
-                    "parameters": [_session_param()],
+                    "security": _LOGIN,
+                    "parameters": [_session_param(), _CSRF_HEADER],
                     "requestBody": {"required": True, "content": {"application/json": {
                         "schema": {"$ref": "#/components/schemas/ManualCheckinRequest"}}}},
                     "responses": {"200": _SCAN_OK, **_WRITE_ERRORS},
@@ -257,7 +284,7 @@ def openapi_document():
                 "get": {
                     "operationId": "sessionSummary",
                     "summary": "应到/实到/请假/缺席/迟到/列席 of a session, in total and per branch",
-                    "security": [{"session": []}],
+                    "security": _LOGIN,
                     "parameters": [_session_param()],
                     "responses": {
                         "200": {"description": "The session's numbers.", "content": {
@@ -280,12 +307,13 @@ def openapi_document():
                                    "checked in first; at most 20. An empty `q` gives an empty "
                                    "list. Rate-limited per searcher (SEARCH_RATE_LIMIT, default "
                                    "60 per minute, shared with the other member searches).",
-                    "security": [{"session": []}],
+                    "security": _LOGIN,
                     "parameters": [
                         _session_param(),
                         {"name": "q", "in": "query", "required": False,
                          "description": "Part of the name, or the last 4 phone digits.",
-                         "schema": {"type": "string", "maxLength": 50}, "example": "0001"},
+                         "schema": {"type": "string", "maxLength": MAX_QUERY_LENGTH},
+                         "example": "0001"},
                     ],
                     "responses": {
                         "200": {"description": "Matches.", "content": {"application/json": {

@@ -9,7 +9,6 @@ Every answer is JSON, errors included: ``{"result": "error", "code", "message"}`
 a Chinese message, never an HTML page.
 """
 import re
-from datetime import timedelta
 
 from flask import Blueprint, jsonify, request
 from flask_wtf.csrf import CSRFError, generate_csrf
@@ -18,18 +17,25 @@ from werkzeug.exceptions import HTTPException
 from app.checkin import attendance
 from app.checkin import service as checkin
 from app.checkin.constants import CHECKIN_KINDS
-from app.checkin.scanning import clean_scanned, expected_members, scan_access, search_limited
+from app.checkin.scanning import (
+    MAX_AGE_SECONDS,
+    clean_scanned,
+    expected_members,
+    scan_access,
+    scan_time,
+    search_limited,
+)
 from app.errors import HTTP_CODES, DomainError, error_body
 from app.extensions import db
-from app.timeutil import utcnow
+from app.web import MAX_ID
 
-from .openapi import openapi_document
+from .openapi import MAX_QUERY_LENGTH, NOT_BLANK, openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 MAX_CODE_LENGTH = 1000  # a ticket URL is ~40 characters; anything longer is not a ticket
 MAX_NONCE_LENGTH = 64
-MAX_AGE_SECONDS = 24 * 3600  # a queued scan is dated back at most one day
+MAX_OPENED_LENGTH = 200
 NONCE_RE = re.compile(rf"[A-Za-z0-9._:-]{{1,{MAX_NONCE_LENGTH}}}")
 
 
@@ -81,37 +87,41 @@ def _bad(field, why):
 
 
 def _kind(body):
-    kind = body.get("kind")
-    if kind is None:
-        return "entry"
+    kind = body.get("kind", "entry")
     if kind not in CHECKIN_KINDS:
         _bad("kind", "应为 entry（签到）或 exit（签退）。")
     return kind
 
 
 def _nonce(body):
-    nonce = body.get("nonce")
-    if nonce is None:
+    if "nonce" not in body:
         return None
+    nonce = body["nonce"]
     if not isinstance(nonce, str) or not NONCE_RE.fullmatch(nonce):
         _bad("nonce", f"应为 1 到 {MAX_NONCE_LENGTH} 个字母、数字或 - _ . :（如 UUID）。")
     return nonce
 
 
-def _scanned_at(body):
-    """When the scan happened: ``age`` seconds ago (a scan resent from the offline queue),
-    measured on the phone's own clock, so a wrong phone clock does not matter."""
-    age = body.get("age")
-    if age is None or age == 0:
-        return None
-    if isinstance(age, bool) or not isinstance(age, (int, float)) or age < 0:
-        _bad("age", "应为不小于 0 的秒数。")
-    return utcnow() - timedelta(seconds=min(float(age), MAX_AGE_SECONDS))
+def _number(value):
+    return not isinstance(value, bool) and isinstance(value, (int, float))
+
+
+def _scanned_at(body, session_id):
+    """When the scan happened (None: now): ``age`` seconds ago for a scan resent from the
+    offline queue, never before the scanner page was opened (``opened``, signed by the
+    server); see checkin.scanning.scan_time()."""
+    age, opened = body.get("age", 0), body.get("opened", "")
+    if not _number(age) or not 0 <= age <= MAX_AGE_SECONDS:
+        _bad("age", f"应为 0 到 {MAX_AGE_SECONDS} 之间的秒数。")
+    if not isinstance(opened, str) or len(opened) > MAX_OPENED_LENGTH or (
+            "opened" in body and not opened):
+        _bad("opened", "应为扫码页面给出的字符串。")
+    return scan_time(session_id, age, opened or None)
 
 
 def _code(body):
     code = body.get("code")
-    if not isinstance(code, str) or not code.strip():
+    if not isinstance(code, str) or not NOT_BLANK.search(code):
         _bad("code", "请填写票码或票面二维码的内容。")
     if len(code) > MAX_CODE_LENGTH:
         _bad("code", "内容太长，不是本系统的票码。")
@@ -120,9 +130,18 @@ def _code(body):
 
 def _registration_id(body):
     value = body.get("registration_id")
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # 12.0 is the integer 12 in JSON
+    if not _number(value) or not isinstance(value, int) or not 0 < value <= MAX_ID:
         _bad("registration_id", "应为报名记录的编号（正整数）。")
     return value
+
+
+def _query(name, max_length):
+    text = request.args.get(name) or ""
+    if len(text) > max_length:
+        _bad(name, f"最多 {max_length} 个字。")
+    return text.strip()
 
 
 def _device():
@@ -149,7 +168,8 @@ def scan(session_id):
     body = _body()
     answer = checkin.perform_checkin(
         access.session.id, kind=_kind(body), method="ticket_scan", code=_code(body),
-        nonce=_nonce(body), device=_device(), now=_scanned_at(body), **access.checkin_kwargs())
+        nonce=_nonce(body), device=_device(), now=_scanned_at(body, access.session.id),
+        **access.checkin_kwargs())
     return jsonify(answer.as_json())
 
 
@@ -160,7 +180,7 @@ def manual_checkin(session_id):
     answer = checkin.perform_checkin(
         access.session.id, kind=_kind(body), method="manual",
         registration_id=_registration_id(body), nonce=_nonce(body), device=_device(),
-        now=_scanned_at(body), **access.checkin_kwargs())
+        now=_scanned_at(body, access.session.id), **access.checkin_kwargs())
     return jsonify(answer.as_json())
 
 
@@ -174,6 +194,6 @@ def summary(session_id):
 @search_limited()
 def expected(session_id):
     access = scan_access(session_id)
-    q = (request.args.get("q") or "").strip()[:50]
+    q = _query("q", MAX_QUERY_LENGTH)
     items, more = expected_members(access, q)
     return jsonify({"q": q, "items": items, "more": more})

@@ -19,3 +19,7 @@ class ChangePasswordForm(ChineseForm):
         validators=[DataRequired("请输入新密码。"), Length(max=128)],
     )
     confirm_password = PasswordField("再次输入新密码", validators=[DataRequired("请再次输入新密码。")])
+
+
+class LogoutEverywhereForm(ChineseForm):
+    """在所有设备上退出: a button, its CSRF token the only field."""

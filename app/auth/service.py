@@ -1,14 +1,15 @@
-"""Authentication rules: lockout after repeated failures, password changes."""
-import math
-import secrets
-from datetime import timedelta
+"""Authentication rules: checking a password, password changes.
 
-from flask import current_app
+Repeated wrong passwords are slowed down by the login limits of the login page
+(auth/views.py: per phone from one client, per address), never by locking the account:
+anyone could lock anyone out that way (issue 8, finding 8).
+"""
+import secrets
 
 from app.audit.service import record
 from app.errors import DomainError
 from app.extensions import db
-from app.org.models import Member
+from app.org.models import Member, mask_phone
 from app.org.normalize import normalize_phone
 from app.org.passwords import (
     check_member_password,
@@ -16,52 +17,32 @@ from app.org.passwords import (
     initial_password,
     validate_new_password,
 )
-from app.timeutil import utcnow
 from app.txn import lock, write_transaction
 
+from . import sessions
 
-def authenticate(phone, password, now=None):
-    """Return the member for a correct phone and password, or raise DomainError.
 
-    The same message answers an unknown phone, a wrong password and an inactive
-    account, so nobody learns which field was wrong. The slow password check runs
-    before the write lock is taken, so people logging in together don't queue on it.
+def authenticate(phone, password, *, ip=None, user_agent="", now=None):
+    """Log a member in: return the member, with a new login recorded (``member.login_key``),
+    for a correct phone and password; else raise DomainError("login_failed").
+
+    An unknown phone, a wrong password and an inactive account get the same answer in
+    the same time: one scrypt each (org.passwords.check_member_password) and one audit
+    entry each. The slow check runs before any write lock is taken, so people logging in
+    together don't queue on it.
     """
-    now = now or utcnow()
-    member = db.session.scalar(db.select(Member).filter_by(phone=normalize_phone(phone)))
-    if member is not None and member.locked_until and member.locked_until > now:
-        minutes = math.ceil((member.locked_until - now).total_seconds() / 60)
-        raise DomainError("login_locked", minutes=minutes)
-
-    correct = check_member_password(member, password) and member.active
-    if member is None or not member.active:
+    phone = normalize_phone(phone)
+    member = db.session.scalar(db.select(Member).filter_by(phone=phone))
+    correct = check_member_password(member, password)
+    if member is None or not member.active or not correct:
+        with write_transaction():
+            if member is None:
+                record(None, "auth.login_failed", None, phone=mask_phone(phone[:11]))
+            else:
+                record(member, "auth.login_failed", member)
         raise DomainError("login_failed")
-    member_id = member.id
-    with write_transaction():
-        member = lock(Member, member_id)
-        if correct:
-            member.failed_logins = 0
-            member.locked_until = None
-            member.last_login_at = now
-        else:
-            locked = _count_failure(member, now)
-    if not correct:
-        if locked:
-            raise DomainError("login_locked", minutes=current_app.config["LOGIN_LOCK_MINUTES"])
-        raise DomainError("login_failed")
+    sessions.start_login(member, ip, user_agent, now)
     return member
-
-
-def _count_failure(member, now):
-    """One more wrong password; returns True when it locks the account."""
-    config = current_app.config
-    member.failed_logins += 1
-    locked = member.failed_logins >= config["LOGIN_MAX_FAILURES"]
-    if locked:
-        member.failed_logins = 0
-        member.locked_until = now + timedelta(minutes=config["LOGIN_LOCK_MINUTES"])
-    record(member, "auth.login_failed", member, locked=locked)
-    return locked
 
 
 def change_password(member, current_password, new_password, confirm_password):

@@ -1,14 +1,27 @@
+import time
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app.errors import DomainError
+from app.errors import DomainError, message_for
 from app.extensions import limiter
 from app.forms import place_error
+from app.org.normalize import normalize_phone
 
-from . import service
-from .forms import ChangePasswordForm, LoginForm
+from . import devices, service, sessions
+from .forms import ChangePasswordForm, LoginForm, LogoutEverywhereForm
 
 bp = Blueprint("auth", __name__)
 
@@ -23,8 +36,50 @@ def _safe_next(target):
     return target
 
 
+# ------------------------------------------------------------------ login limits
+# Keyed on the phone posted and where it comes from (auth/devices.py), never on the
+# account alone: behind one proxy or office address every phone has a budget of its own,
+# and wrong passwords slow down the address and that phone from that address, not its
+# owner elsewhere (issue 8, findings 7 and 8).
+
+def _posted_phone():
+    return normalize_phone(request.form.get("phone", ""))[:20]
+
+
+def _phone_from_origin():
+    phone = _posted_phone()
+    return f"{devices.origin(phone)}|{phone}"
+
+
+def _failed(response):
+    return g.get("login_failed", False)
+
+
+def _known_device():
+    return devices.known_device(_posted_phone()) is not None
+
+
+def _throttled(limit):
+    """The login page again, saying how long to wait (the same for every phone)."""
+    minutes = max(1, round((limit.reset_at - time.time()) / 60))
+    page = render_template("auth/login.html", form=LoginForm(),
+                           error=message_for("login_throttled", minutes=minutes),
+                           next_url=_safe_next(request.values.get("next")))
+    return make_response(page, 429)
+
+
+def _config(name):
+    return lambda: current_app.config[name]
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(_config("LOGIN_RATE_LIMIT"), key_func=_phone_from_origin, methods=["POST"],
+               scope="login-posts", on_breach=_throttled)
+@limiter.limit(_config("LOGIN_FAILURE_LIMIT"), key_func=_phone_from_origin, methods=["POST"],
+               scope="login-failures", deduct_when=_failed, on_breach=_throttled)
+@limiter.limit(_config("LOGIN_ADDRESS_FAILURE_LIMIT"), key_func=get_remote_address,
+               methods=["POST"], scope="login-address-failures", deduct_when=_failed,
+               exempt_when=_known_device, on_breach=_throttled)
 def login():
     next_url = _safe_next(request.values.get("next"))
     if current_user.is_authenticated:
@@ -33,21 +88,40 @@ def login():
     error = None
     if form.validate_on_submit():
         try:
-            member = service.authenticate(form.phone.data, form.password.data)
+            member = service.authenticate(
+                form.phone.data, form.password.data, ip=request.remote_addr,
+                user_agent=request.headers.get("User-Agent", ""))
         except DomainError as exc:
+            g.login_failed = True
             error = exc.message
         else:
             login_user(member, remember=form.remember.data)
             if member.must_change_password:
-                return redirect(url_for("auth.change_password", next=next_url))
-            return redirect(next_url or url_for("home.index"))
+                target = url_for("auth.change_password", next=next_url)
+            else:
+                target = next_url or url_for("home.index")
+            return devices.remember_device(redirect(target), member.phone)
     return render_template("auth/login.html", form=form, error=error, next_url=next_url)
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    if current_user.is_authenticated:
+        sessions.end_login(current_user._get_current_object())
     logout_user()
     flash("已退出登录。", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/logout/everywhere", methods=["POST"])
+@login_required
+def logout_everywhere():
+    """在所有设备上退出: every login of this member ends, this one too."""
+    if not LogoutEverywhereForm().validate_on_submit():
+        return redirect(url_for("auth.change_password"))
+    sessions.end_all_logins(current_user._get_current_object())
+    logout_user()
+    flash("已在所有设备上退出登录，请重新登录。", "info")
     return redirect(url_for("auth.login"))
 
 
@@ -73,4 +147,5 @@ def change_password():
             login_user(current_user._get_current_object(), remember=True)
             flash("密码已修改。", "success")
             return redirect(next_url or url_for("home.index"))
-    return render_template("auth/change_password.html", form=form, next_url=next_url)
+    return render_template("auth/change_password.html", form=form, next_url=next_url,
+                           everywhere=LogoutEverywhereForm())

@@ -18,10 +18,13 @@ scope, a scanner link inside the session's expected list, phones masked for both
 """
 import re
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
+from flask import current_app
 from flask import session as flask_session
 from flask_login import current_user
+from itsdangerous import BadData, URLSafeSerializer
 
 from app.errors import DomainError
 from app.events.models import Event, EventSession
@@ -35,6 +38,7 @@ from app.web import search_rate_limit, searcher_key
 from . import attendance
 from .models import ScannerLink
 
+MAX_AGE_SECONDS = 24 * 3600  # a queued scan is dated back at most one day
 LINKS_KEY = "scanner_link_ids"  # ids of the scanner links this browser opened, newest last
 MAX_LINKS = 5
 SEARCH_LIMIT = 20
@@ -143,6 +147,48 @@ def clean_scanned(text):
     """What a scanner read, safe to store: a foreign QR may hold control characters, and
     PostgreSQL refuses NUL in text (perform_checkin would fail with a 500)."""
     return _CONTROL.sub("\ufffd", text or "").strip()
+
+
+# ------------------------------------------------------------------ when a scan happened
+
+def _opened_serializer():
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="scanner-opened")
+
+
+def opened_token(session_id, now=None):
+    """A token the scanner page carries, signed by the server: this session's scanner
+    was opened at ``now``. Every scan sends it back (a queued one too)."""
+    return _opened_serializer().dumps([session_id, int((now or utcnow()).timestamp())])
+
+
+def _opened_at(token, session_id):
+    """When the scanner page of ``session_id`` was opened, per its signed token; None
+    for a missing, forged or other session's token."""
+    if not isinstance(token, str) or len(token) > 200:
+        return None
+    try:
+        signed_session, opened = _opened_serializer().loads(token)
+    except (BadData, TypeError, ValueError):
+        return None
+    if signed_session != session_id or not isinstance(opened, int):
+        return None
+    return datetime.fromtimestamp(opened, timezone.utc)
+
+
+def scan_time(session_id, age, opened, now=None):
+    """When a scan happened: ``age`` seconds before it arrived (a scan that waited in the
+    phone's offline queue), measured on the phone's own clock, so a wrong clock does not
+    matter. Never earlier than the moment the scanner page was opened (``opened``, the
+    token of opened_token()): a scanner cannot date a late arrival back to before it
+    was there. Without a valid token the scan is dated when it arrives. None: now.
+    Whether that time falls in the session's check-in window, perform_checkin decides."""
+    if not age:
+        return None
+    opened_at = _opened_at(opened, session_id)
+    if opened_at is None:
+        return None
+    now = now or utcnow()
+    return min(now, max(now - timedelta(seconds=min(age, MAX_AGE_SECONDS)), opened_at))
 
 
 # ------------------------------------------------------------------ search

@@ -41,6 +41,7 @@ from .scanning import (
     event_access,
     expected_members,
     forget_links,
+    opened_token,
     remember_link,
     scan_access,
     search_limited,
@@ -183,7 +184,8 @@ def scanner(session_id):
         "checkin/scanner.html", access=access, session=access.session, event=access.event,
         kind=kind, result=result, error=error, search=search, q=q, matches=matches, more=more,
         summary=attendance.session_summary(access.session), window=_window(access.session, utcnow()),
-        nonce=secrets.token_hex(16), can_manage_links=_can_manage_links(access.event))
+        nonce=secrets.token_hex(16), opened=opened_token(access.session.id),
+        can_manage_links=_can_manage_links(access.event))
 
 
 # ------------------------------------------------------------------ scanner links (staff side)

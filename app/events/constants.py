@@ -8,6 +8,13 @@ EVENT_KINDS = {
 }
 KINDS_WITH_ITEMS = ("contest", "sports")
 
+# What the domain allows for the numbers of an event (issue 8, finding 11): anything
+# above is a typo or an attack, never a real event.
+MAX_CREDIT_HOURS = 24  # per session
+MAX_GRACE_MINUTES = 24 * 60
+MAX_PLACES = 100_000  # an event's or an item's places, a branch's quota
+MAX_TEAM_SIZE = 1_000
+
 EVENT_STATUSES = {
     "draft": "草稿",
     "published": "报名中",

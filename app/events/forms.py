@@ -28,6 +28,7 @@ from app.errors import DomainError, message_for
 from app.forms import ChineseForm, ChineseRowForm, add_error
 from app.org.constants import DEVELOPMENT_STAGES, GENDERS, POLITICAL_STATUSES, RANK_LEVELS
 from app.timeutil import local_zone, to_local
+from app.web import parse_id
 
 from .constants import EVENT_KINDS, EVENT_STATUSES, KINDS_WITH_ITEMS
 
@@ -281,8 +282,7 @@ class ItemRow(ChineseRowForm):
 
 
 def _row_id(row):
-    value = (row.id.data or "").strip()
-    return int(value) if value.isdigit() else None
+    return parse_id(row.id.data)
 
 
 # ---------------------------------------------------------- the event form
@@ -404,9 +404,10 @@ class EventForm(SpecForm):
         value = (field.data or "").strip()
         if not value:
             raise _Bad(message_for("event_branch_required"))
-        if not value.isdigit():
+        branch_id = parse_id(value)
+        if branch_id is None:
             raise _Bad(message_for("invalid_choice"))
-        return int(value)
+        return branch_id
 
     @staticmethod
     def _positive(field, code):
@@ -498,7 +499,9 @@ class EventForm(SpecForm):
     _ROW_FIELDS = {
         "session_ends_before_start": "ends_at",
         "session_hours_negative": "credit_hours",
+        "session_hours_range": "credit_hours",
         "session_grace_negative": "grace_minutes",
+        "session_grace_range": "grace_minutes",
         "item_name_required": "name",
         "item_team_size": "team_max",
         "item_team_size_positive": "team_min",

@@ -11,7 +11,7 @@ from app.timeutil import format_local, to_local, utcnow
 from app.txn import lock, write_transaction
 
 from . import eligibility
-from .constants import EVENT_KINDS
+from .constants import EVENT_KINDS, MAX_CREDIT_HOURS, MAX_GRACE_MINUTES, MAX_PLACES, MAX_TEAM_SIZE
 from .models import Event, EventItem, EventSession
 
 EVENT_FIELDS = (
@@ -84,8 +84,14 @@ def _validate(data, sessions, items):
             raise DomainError("session_ends_before_start", field="sessions", index=index)
         if (s.get("credit_hours") or 0) < 0:
             raise DomainError("session_hours_negative", field="sessions", index=index)
+        if (s.get("credit_hours") or 0) > MAX_CREDIT_HOURS:
+            raise DomainError("session_hours_range", field="sessions", index=index,
+                              max=MAX_CREDIT_HOURS)
         if (s.get("grace_minutes") or 0) < 0:
             raise DomainError("session_grace_negative", field="sessions", index=index)
+        if (s.get("grace_minutes") or 0) > MAX_GRACE_MINUTES:
+            raise DomainError("session_grace_range", field="sessions", index=index,
+                              max=MAX_GRACE_MINUTES)
     opens, closes = data.get("registration_opens_at"), data.get("registration_closes_at")
     if opens and closes and closes <= opens:
         raise DomainError("window_out_of_order", field="registration_closes_at")
@@ -98,6 +104,8 @@ def _validate(data, sessions, items):
                           end=format_local(end))
     if data.get("capacity") is not None and data["capacity"] <= 0:
         raise DomainError("capacity_not_positive", field="capacity")
+    if data.get("capacity") is not None and data["capacity"] > MAX_PLACES:
+        raise DomainError("capacity_too_large", field="capacity", max=MAX_PLACES)
     ratio = data.get("completion_ratio", 0.75)
     if ratio is None or not 0 < ratio <= 1:
         raise DomainError("completion_ratio_range", field="completion_ratio")
@@ -108,11 +116,17 @@ def _validate(data, sessions, items):
             if item.get(key) is not None and item[key] <= 0:
                 raise DomainError("item_team_size_positive", field="items", index=index,
                                   name=item["name"])
+            if item.get(key) is not None and item[key] > MAX_TEAM_SIZE:
+                raise DomainError("item_team_size_too_large", field="items", index=index,
+                                  key=key, name=item["name"], max=MAX_TEAM_SIZE)
         if item.get("team_min") and item.get("team_max") and item["team_min"] > item["team_max"]:
             raise DomainError("item_team_size", field="items", index=index, name=item["name"])
         for key in ("capacity", "branch_quota"):
             if item.get(key) is not None and item[key] <= 0:
                 raise DomainError("capacity_not_positive", field="items", index=index, key=key)
+            if item.get(key) is not None and item[key] > MAX_PLACES:
+                raise DomainError("capacity_too_large", field="items", index=index, key=key,
+                                  max=MAX_PLACES)
         if item.get("min_age") is not None and item.get("max_age") is not None \
                 and item["min_age"] > item["max_age"]:
             raise DomainError("item_age_range", field="items", index=index, name=item["name"])

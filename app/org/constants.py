@@ -143,6 +143,7 @@ AUDIT_ACTIONS = {
     "member.reactivate": "启用人员",
     "member.reset_password": "重置密码",
     "member.import": "导入花名册",
+    "member.initial_passwords_download": "下载初始密码",
 }
 AUDIT_DETAILS = {
     "branch": {
@@ -172,5 +173,6 @@ AUDIT_DETAILS = {
         "updated": ("更新", None),
         "reactivated": ("重新启用", None),
         "unchanged": ("未变", None),
+        "count": ("人数", None),
     },
 }

@@ -110,11 +110,15 @@ class MemberForm(ChineseForm):
         except ValueError:
             raise ValidationError("请按 1985-03-12 或 1985-03 的格式填写出生日期。") from None
 
-    def member_data(self):
-        data = {name: self[name].data for name in (
-            "name", "phone", "gender", "unit", "position", "rank",
-            "political_status", "development_stage", "branch_id", "role")}
-        data["birth_date"] = getattr(self.birth_date, "parsed", None)
+    def member_data(self, posted_only=False):
+        """The member's fields for the service. ``posted_only`` (an edit): only the fields
+        the form posted, so a post that leaves one out keeps its value instead of clearing it."""
+        names = ("name", "phone", "gender", "unit", "position", "rank", "political_status",
+                 "development_stage", "branch_id", "role", "birth_date")
+        data = {name: self[name].data for name in names
+                if not posted_only or self[name].raw_data}
+        if "birth_date" in data:
+            data["birth_date"] = getattr(self.birth_date, "parsed", None)
         return data
 
 

@@ -113,9 +113,12 @@ class Member(UserMixin, db.Model):
         sa.Index("ix_member_name", "name"),
     )
 
-    # Flask-Login
+    # The login this object stands for in a request (app.auth.sessions sets it); not a column.
+    login_key = None
+
+    # Flask-Login: names the member, their login token and this login (app/auth/sessions.py)
     def get_id(self):
-        return f"{self.id}:{self.login_token}"
+        return f"{self.id}:{self.login_token}:{self.login_key or ''}"
 
     @property
     def is_active(self):

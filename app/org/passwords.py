@@ -42,12 +42,13 @@ def initial_password(salt):
 
 
 def check_member_password(member, password):
-    if member is None:
-        check_password_hash(_DUMMY_HASH, password)
-        return False
-    if member.password_hash:
+    """Whether ``password`` is the member's. Always costs one scrypt, whether the phone is
+    unknown, has its own password or is still on its initial one (an HMAC, checked next
+    to a dummy scrypt), so the time of an answer does not tell which (issue 8, finding 8)."""
+    if member is not None and member.password_hash:
         return check_password_hash(member.password_hash, password)
-    if member.initial_password_salt:
+    check_password_hash(_DUMMY_HASH, password)
+    if member is not None and member.initial_password_salt:
         return hmac.compare_digest(initial_password(member.initial_password_salt), password)
     return False
 

@@ -20,7 +20,7 @@ from .roster.batches import (
     state_message,
 )
 from .roster.columns import MAX_ROWS
-from .roster.files import batch_problems_xlsx, passwords_xlsx, template_xlsx
+from .roster.files import batch_passwords_xlsx, batch_problems_xlsx, template_xlsx
 from .roster.initial_passwords import initial_password_page
 from .roster_forms import ConfirmForm, UploadForm
 
@@ -124,7 +124,8 @@ def result(batch_id):
 @bp.route("/<int:batch_id>/passwords.xlsx")
 @admin_required
 def passwords_file(batch_id):
-    batch = _batch_or_404(batch_id)
-    if batch.status != "committed":
+    try:
+        data = batch_passwords_xlsx(current_user, _batch_or_404(batch_id))
+    except DomainError:
         abort(404)
-    return _xlsx(passwords_xlsx(batch.new_member_ids), f"初始密码-{batch_id}.xlsx")
+    return _xlsx(data, f"初始密码-{batch_id}.xlsx")

@@ -224,7 +224,7 @@ def member_edit(member_id):
     alert = None
     if form.validate_on_submit():
         try:
-            service.update_member(current_user, member, form.member_data())
+            service.update_member(current_user, member, form.member_data(posted_only=True))
         except DomainError as exc:
             alert = place_error(form, exc)
         else:

@@ -10,6 +10,7 @@ from wtforms.widgets import HiddenInput
 
 from app.errors import message_for
 from app.forms import ChineseForm
+from app.web import parse_id
 
 
 class IdListField(Field):
@@ -26,10 +27,11 @@ class IdListField(Field):
             raw = (raw or "").strip()
             if not raw:
                 continue
-            if not raw.isdigit():
+            number = parse_id(raw)
+            if number is None:
                 self.data = []
                 raise ValueError(message_for("invalid_choice"))
-            self.data.append(int(raw))
+            self.data.append(number)
 
     def process_data(self, value):
         self.data = list(value or [])
@@ -52,3 +54,11 @@ class LeaveForm(ChineseForm):
     session_ids = IdListField("请假场次")
     reason = TextAreaField("请假原因", validators=[
         DataRequired("请填写请假原因。"), Length(max=200, message="请假原因最多 200 个字。")])
+
+    def session_id(self):
+        """None for 全部场次, else the chosen session's id (-1 for a value that is no id)."""
+        value = self.session.data
+        if value == "all":
+            return None
+        number = parse_id(value)
+        return -1 if number is None else number

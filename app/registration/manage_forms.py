@@ -4,7 +4,7 @@ from wtforms.validators import AnyOf, Length, Optional
 
 from app.forms import ChineseForm
 from app.org.forms import SearchForm, optional_int, options
-from app.web import MAX_ID
+from app.web import MAX_ID, parse_id
 
 from .constants import REGISTRATION_STATUSES
 
@@ -108,7 +108,4 @@ class TeamForm(ChineseForm):
     members = IdListField("队员")
 
     def int_value(self, name):
-        try:
-            return int(self[name].data)
-        except (TypeError, ValueError):
-            return None
+        return parse_id(self[name].data)

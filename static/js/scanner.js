@@ -6,8 +6,10 @@
  * goes to the server; one that cannot get there waits in the queue and is resent on
  * "online", on returning to the page and on a timer. The server answers a nonce it has
  * seen with its first answer, so resending is harmless. Configured by the data-
- * attributes of #scanner: data-kind, data-session-id, data-api-scans, data-api-checkins,
- * data-api-summary, data-api-expected, data-api-csrf, data-legacy-src.
+ * attributes of #scanner: data-kind, data-session-id, data-opened, data-api-scans,
+ * data-api-checkins, data-api-summary, data-api-expected, data-api-csrf, data-legacy-src.
+ * data-opened is the server's signed "this page was opened at"; every scan carries it, so
+ * a queued scan is dated when it happened, but never before the page was opened.
  *
  * Plain scripts without async/await, modules or optional chaining, so the page runs in
  * the older WebViews that qr-scanner's legacy build is there for.
@@ -67,6 +69,7 @@
   function submit(how, body, label) {
     body.kind = kind;
     body.nonce = DJ.newNonce();
+    if (cfg.opened) { body.opened = cfg.opened; }
     var item = {
       nonce: body.nonce, url: how === 'manual' ? cfg.apiCheckins : cfg.apiScans,
       body: body, t: Date.now(), label: label, session: cfg.sessionId

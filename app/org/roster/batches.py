@@ -65,20 +65,27 @@ def commit_batch(actor, batch_id):
     """Re-read and re-check a validated batch against the current database and write every
     row in one transaction, or nothing. Returns an ImportResult.
 
-    When the database changed since the check so that the file no longer fits (a branch
-    was deactivated, say), the new problems are stored on the batch and import_has_errors
-    is raised.
+    The write does exactly what the check page showed, or nothing: when the database
+    changed since the check so that the file no longer fits (a branch was deactivated),
+    the new problems are stored on the batch and import_has_errors is raised; when it
+    would now do something else (a member with one of the file's phones was created or
+    changed meanwhile, so a new row became a rename), the new check is stored for the
+    page to show and import_changed is raised.
     """
     batch = _committable_batch(batch_id)
+    seen = batch.summary.get("plan")
     table = read_roster(batch.file_data, batch.filename)  # before taking the write lock
     with write_transaction(conflict="import_conflict"):
         check = check_roster(table)
-        if check.ok:
+        changed = check.ok and check.plan_digest() != seen
+        if check.ok and not changed:
             result = _write(actor, check, _claim(batch_id))
         else:
-            _store_problems(batch_id, check)
+            _store_check(batch_id, check)
     if not check.ok:
         raise DomainError("import_has_errors", count=len(check.problems))
+    if changed:
+        raise DomainError("import_changed")
     return result
 
 
@@ -197,9 +204,9 @@ def _claim(batch_id):
                           options=[defer(ImportBatch.file_data)])
 
 
-def _store_problems(batch_id, check):
-    """The database changed since the check and the file no longer fits: keep the new
-    problems on the batch (which then cannot be committed)."""
+def _store_check(batch_id, check):
+    """The database changed since the check: keep the new check on the batch, for the
+    page to show (with problems, the batch can no longer be committed)."""
     db.session.execute(
         sa.update(ImportBatch).where(ImportBatch.id == batch_id, ImportBatch.status == "validated")
         .values(error_count=len(check.problems), summary=check.summary())

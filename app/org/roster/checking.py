@@ -4,6 +4,8 @@ branches resolved by name or name path, and what an import would do, as a ``Chec
 A problem is kept at its row and column with a Chinese message; a file with any problem
 writes nothing (see batches.py).
 """
+import hashlib
+import json
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -78,9 +80,19 @@ class Check:
             "problems": len(self.problems),
         }
 
+    def plan_digest(self):
+        """A digest of everything an import would do and warn about: the commit compares
+        it with the one the admin saw at the check (issue 8, finding 10)."""
+        plan = [self.new, self.updates, [w.as_dict() for w in self.warnings],
+                self.reactivated, self.unchanged]
+        text = json.dumps(plan, default=str, sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(text.encode()).hexdigest()
+
     def summary(self):
-        """What the pages show, stored on the batch (the first problems only)."""
+        """What the pages show, stored on the batch (the first problems only), and the
+        digest of the plan they show."""
         return {
+            "plan": self.plan_digest(),
             "counts": self.counts,
             "header_row": self.header_row,
             "problems": [p.as_dict() for p in self.problems[:SHOWN_PROBLEMS]],

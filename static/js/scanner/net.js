@@ -6,6 +6,7 @@
   'use strict';
 
   var REQUEST_TIMEOUT = 4000;  // ms before a live scan is queued instead
+  var MAX_AGE = 86400;         // s: the server dates a queued scan back at most a day
 
   /* A random id for one scan: the server answers a nonce it has seen with its first answer. */
   DJ.newNonce = function () {
@@ -81,7 +82,7 @@
       if (navigator.onLine === false) { return Promise.resolve({ outcome: 'retry' }); }
       var body = {};
       for (var key in item.body) { body[key] = item.body[key]; }
-      body.age = Math.max(0, Math.round((Date.now() - item.t) / 1000));
+      body.age = Math.min(MAX_AGE, Math.max(0, Math.round((Date.now() - item.t) / 1000)));
       return request('POST', item.url, body).then(function (answer) {
         var data = answer.data;
         if (!data) { return { outcome: 'retry' }; }
