@@ -69,7 +69,7 @@ def test_session_lines_keep_dates_and_times_whole(small_phone, factory, org):
     # a year that is not this one (the date shows it) and sessions over two days: long
     # lines, whose 「12月26日」 once broke into 「12月」 and 「26日」 at 360 px
     start = datetime(2027, 12, 25, 1, 0, tzinfo=timezone.utc)
-    rows = session_rows(2, start=start, hours=32, lesson="第{n}阶段（集中学习与分组研讨交流）")
+    rows = session_rows(2, start=start, hours=32, credit_hours=8.0, lesson="第{n}阶段（集中学习与分组研讨交流）")
     event = make_lessons(organizer, title="2027年度基层党组织书记示范培训班", sessions=rows,
                          start=start)
     small_phone.goto("/login")

@@ -90,7 +90,7 @@ def build_world(factory):
                        title="支部学习", branch=one, walk_in=True)
     session = event.sessions[0]
     registration = signup.register(people.member, event.id)
-    leave = leave_requests.request_leave(people.member, registration.id, session.id, "出差")
+    [leave] = leave_requests.request_leave(people.member, registration.id, session.id, "出差")
     link, token = checkins.create_scanner_link(people.organizer, event, "东门志愿者")
     checked = create_batch(people.admin, csv_file([person("张三", "13811110001", "第一党支部")]),
                            "花名册.csv")
