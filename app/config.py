@@ -146,6 +146,10 @@ def load_config(instance_path, env=None):
         "SEARCH_HOURLY_LIMIT": env.get("SEARCH_HOURLY_LIMIT", "300 per hour"),
         # The public certificate verification page, per client address.
         "VERIFY_RATE_LIMIT": env.get("VERIFY_RATE_LIMIT", "30 per minute"),
+        # The yearly 学时 targets of a year staff have not set (app/stats/models.py HoursTarget):
+        # members, and cadres (branch secretaries and branch committee members).
+        "HOURS_TARGET_MEMBER": float(env.get("HOURS_TARGET_MEMBER", "32")),
+        "HOURS_TARGET_CADRE": float(env.get("HOURS_TARGET_CADRE", "56")),
         # WeChat's in-app browser drops session cookies: keep members logged in
         # with Flask-Login's persistent remember cookie.
         "REMEMBER_COOKIE_DURATION": int(env.get("REMEMBER_DAYS", "30")) * 86400,

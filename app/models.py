@@ -10,8 +10,9 @@ from app.certificates.models import (  # noqa: F401
     VerificationDay,
 )
 from app.checkin.models import Checkin, CheckinSignature, ScannerLink, Ticket, WalkInGuest  # noqa: F401
+from app.corrections.models import Correction  # noqa: F401
 from app.events.models import Event, EventItem, EventSession  # noqa: F401
-from app.org.models import Branch, ImportBatch, Member  # noqa: F401
+from app.org.models import Branch, ImportBatch, Member, Membership  # noqa: F401
 from app.registration.models import (  # noqa: F401
     Leave,
     Registration,
@@ -28,3 +29,4 @@ from app.results.models import (  # noqa: F401
     PlacePoints,
     ScoreSheet,
 )
+from app.stats.models import HoursTarget  # noqa: F401

@@ -86,6 +86,8 @@ class Member(UserMixin, db.Model):
     development_stage = db.Column(db.String(20), nullable=False, default="")
     branch_id = db.Column(db.Integer, db.ForeignKey("branch.id"), nullable=False, index=True)
     role = db.Column(db.String(20), nullable=False, default="member")
+    # 支委委员: a member of the branch committee (their yearly hours target is the cadres' one)
+    committee = db.Column(db.Boolean, nullable=False, default=False)
     active = db.Column(db.Boolean, nullable=False, default=True)
 
     # Credentials. A member with no password of their own logs in with a one-time
@@ -168,6 +170,26 @@ def mask_phone(phone):
     if not phone or len(phone) < 7:
         return phone or ""
     return phone[:3] + "****" + phone[-4:]
+
+
+class Membership(db.Model):
+    """A stretch of days a member belonged to a branch: a branch's active members for a
+    period are those with a membership overlapping it (docs/ARCHITECTURE.md, Statistics).
+    Dates are local calendar days; ``ended_on`` is the last day, None while it lasts.
+    Every change of a member's branch or active flag closes one row and opens the next."""
+
+    __tablename__ = "membership"
+
+    id = db.Column(db.Integer, primary_key=True)
+    member_id = db.Column(db.Integer, db.ForeignKey("member.id"), nullable=False)
+    branch_id = db.Column(db.Integer, db.ForeignKey("branch.id"), nullable=False)
+    started_on = db.Column(db.Date, nullable=False)
+    ended_on = db.Column(db.Date)
+
+    __table_args__ = (
+        sa.Index("ix_membership_member", "member_id", "started_on"),
+        sa.Index("ix_membership_branch", "branch_id", "started_on"),
+    )
 
 
 class ImportBatch(db.Model):

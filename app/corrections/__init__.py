@@ -1,0 +1,1 @@
+"""Corrections (申诉): a member who came but has no check-in asks for one; staff decide."""

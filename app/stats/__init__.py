@@ -1,0 +1,1 @@
+"""Participation statistics and each member's learning record (issue 11): read only."""
