@@ -15,6 +15,7 @@ show ``error.message``. New codes get their text here and nowhere else.
 tests/test_errors.py checks that every code raised in app/ has a message here and
 every message here is raised somewhere.
 """
+from app.ops.request_log import request_id
 
 MESSAGES = {
     # generic
@@ -330,5 +331,10 @@ def message_for(code, **params):
 
 
 def error_body(code, **params):
-    """The JSON body of an error answer: ``{"result": "error", "code", "message"}``."""
-    return {"result": "error", "code": code, "message": message_for(code, **params)}
+    """The JSON body of an error answer: ``{"error": {"code", "message"}}``, and the same
+    two at the top level beside ``"result": "error"`` (the scanner's offline queue reads
+    those). A server error adds ``request_id``, the id its log lines carry."""
+    error = {"code": code, "message": message_for(code, **params)}
+    if code == "server_error":
+        error["request_id"] = request_id()
+    return {"result": "error", **error, "error": error}

@@ -259,8 +259,8 @@ def test_anonymous_gets_401_json(scene, client):
                      client.get(f"/api/v1/sessions/{scene.session.id}/summary"),
                      client.get(f"/api/v1/sessions/{scene.session.id}/expected?q=王")):
         assert response.status_code == 401
-        assert response.get_json() == {"result": "error", "code": "login_required",
-                                       "message": "登录已过期，请重新登录后再操作。"}
+        assert response.get_json()["error"] == {"code": "login_required",
+                                                "message": "登录已过期，请重新登录后再操作。"}
     assert rows() == []
 
 
@@ -310,8 +310,8 @@ def test_posts_need_the_csrf_token_in_a_header(scene, factory, strict_app):
     wrong = client.post(url, json=body, headers={"X-CSRFToken": "not-the-token"})
     for response in (missing, wrong):
         assert response.status_code == 400
-        assert response.get_json() == {"result": "error", "code": "csrf_invalid",
-                                       "message": "页面已过期，请刷新页面后重试。"}
+        assert response.get_json()["error"] == {"code": "csrf_invalid",
+                                                "message": "页面已过期，请刷新页面后重试。"}
     assert rows() == []
     token = page_csrf(client, f"/checkin/sessions/{scene.session.id}/scan")
     ok = client.post(url, json=body, headers={"X-CSRFToken": token})

@@ -199,8 +199,8 @@ def test_searches_are_rate_limited_per_searcher_across_search_boxes(limited_app,
     assert statuses == [200] * 5
     refused = client.get(api + "目标")
     assert refused.status_code == 429
-    assert refused.get_json() == {"result": "error", "code": "too_many_requests",
-                                  "message": "操作太频繁，请稍等一会儿再试。"}
+    assert refused.get_json()["error"] == {"code": "too_many_requests",
+                                           "message": "操作太频繁，请稍等一会儿再试。"}
     assert client.get(walkin + "目标").status_code == 429
     assert client.get("/admin/members?q=目标").status_code == 429
     # Opening a page without a search is not a search.

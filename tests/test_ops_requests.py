@@ -84,6 +84,27 @@ def test_a_server_error_shows_its_request_id_and_logs_the_traceback_with_it(
     assert errors[0].request_id == "nginx-0000000000001234"
 
 
+def test_an_api_server_error_answers_json_with_its_request_id(app, client, monkeypatch):
+    def broken():
+        raise RuntimeError("a bug")
+
+    monkeypatch.setitem(app.view_functions, "api.openapi", broken)
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
+
+    response = client.get("/api/v1/openapi.json", headers={"X-Request-ID": "nginx-0000000000005678"})
+
+    assert response.status_code == 500
+    error = response.get_json()["error"]
+    assert error["code"] == "server_error"
+    assert error["request_id"] == "nginx-0000000000005678"
+    assert "系统" in error["message"]
+
+
+def test_an_api_refusal_names_its_code_and_message_under_error(client):
+    error = client.get("/api/v1/no-such-thing").get_json()["error"]
+    assert error == {"code": "not_found", "message": error["message"]} and error["message"]
+
+
 def test_other_error_pages_show_no_request_id(client):
     assert "错误编号" not in body_text(client.get("/no-such-page"))
 

@@ -111,7 +111,9 @@ def openapi_document():
                 "again (after a timeout or from an offline queue) returns the first answer and "
                 "records nothing new. A queued scan also sends `age`, the seconds since it was "
                 "scanned, so it is dated when it happened.\n\n"
-                "**Errors** are JSON `{result: \"error\", code, message}` with a Chinese message."),
+                "**Errors** are JSON `{error: {code, message}}` with a Chinese message (the same "
+                "`code` and `message` also stand at the top level beside `result: \"error\"`); "
+                "a server error adds `request_id`, the id of its lines in the server log."),
         },
         "servers": [{"url": "/api/v1"}],
         "components": {
@@ -244,11 +246,21 @@ def openapi_document():
                     },
                 },
                 "Error": {
-                    "type": "object", "required": ["result", "code", "message"],
+                    "type": "object", "required": ["error", "result", "code", "message"],
                     "properties": {
+                        "error": {
+                            "type": "object", "required": ["code", "message"],
+                            "properties": {
+                                "code": {"type": "string", "enum": sorted(ERROR_CODES)},
+                                "message": {"type": "string", "description": "Chinese, for people."},
+                                "request_id": {"type": "string",
+                                               "description": "server_error only: its log lines' id."},
+                            },
+                        },
                         "result": {"type": "string", "enum": ["error"]},
                         "code": {"type": "string", "enum": sorted(ERROR_CODES)},
                         "message": {"type": "string", "description": "Chinese, for people."},
+                        "request_id": {"type": "string"},
                     },
                 },
             },
