@@ -118,7 +118,8 @@ def build_world(factory):
     机关党委 (organizer, admin) > 第一党支部 (own_secretary, member) and 第二党支部
     (other_secretary). The event is organised by 第一党支部, published, walk-ins allowed,
     its one session open for check-in now; the member registered (a ticket) and asked for
-    leave (pending); a scanner link for it; a roster upload checked and one committed."""
+    leave (pending); a scanner link for it; a roster upload checked and one committed.
+    The ids are a World: the EXTRAS below are added when a row first names one of theirs."""
     committee = factory.branch(name="机关党委", kind="committee")
     one = factory.branch(name="第一党支部", parent=committee)
     two = factory.branch(name="第二党支部", parent=committee)
