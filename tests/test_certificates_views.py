@@ -44,6 +44,23 @@ def test_the_preview_lists_who_qualifies_with_hours_and_reasons(training, login)
     assert "发放 1 张结业证书" in page
 
 
+def test_a_name_no_font_has_is_named_before_issuing_and_marked_on_the_certificate(
+        training, login, org, factory):
+    rare = "\U0002A700"  # 𪜀: in no shipped font
+    qualifies = factory.member(name=f"张{rare}", branch=org.one)
+    stays_away = factory.member(name=f"赵{rare}", branch=org.two)  # prints nothing: not named
+    backfill(org.organizer, signed_up(org.organizer, training.event, qualifies), training.event.sessions)
+    signed_up(org.organizer, training.event, stays_away)
+    client = login(training.organizer)
+    page = text(client.get(training.url))
+    assert f"「张{rare}」中的「{rare}」无法打印，打印件上以「〓」标出，请手工补写。" in page
+    assert f"「赵{rare}」" not in page and "「王秀梅」" not in page
+    client.post(f"{training.url}/issue", data={"kind": "completion"})
+    mine = db.session.scalar(sa.select(Certificate).filter_by(member_id=qualifies.id))
+    pdf = client.get(f"/manage/certificates/{mine.id}/pdf")
+    assert "张〓" in PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()
+
+
 def test_issuing_from_the_page_then_again_issues_nothing_new(training, login):
     client = login(training.organizer)
     first = client.post(f"{training.url}/issue", data={"kind": "completion"}, follow_redirects=True)
