@@ -239,15 +239,18 @@ RARE = "\U0002A700"  # 𪜀: in no shipped font
 
 
 def test_the_event_page_names_what_its_pdfs_cannot_print(org, factory, as_user):
-    event = make_training(org.organizer)
+    event = make_training(org.organizer, walk_in=True)
     attendee(factory, org.organizer, event, f"王{RARE}", org.one)
     attendee(factory, org.organizer, event, "李四", org.one)
+    visitor = factory.member(f"周{RARE}", branch=org.one)
+    checkin.walk_in(org.organizer, event.sessions[0].id, visitor.id, now=ON_TIME)  # 列席
     client = as_user(org.organizer)
     page = visible_text(body_text(client.get(f"/checkin/events/{event.id}/attendance")))
     report = pdf_text(client.get(f"/checkin/events/{event.id}/attendance.pdf").data)
 
     assert "打印前请注意： 出勤报告（PDF）中以下姓名或名称有打印字库没有的字。" in page
     assert f"「王{RARE}」中的「{RARE}」无法打印，打印件上以「〓」标出，请手工补写。" in page
+    assert f"「周{RARE}」中的「{RARE}」无法打印" in page
     assert "「李四」" not in page
     assert "王〓" in report  # what the warning says the paper shows
 

@@ -353,18 +353,20 @@ def event_overview(event, scope=None, now=None):
     require_sessions(event)
     sessions, matrix = event_matrix(event, scope, now)
     per_session, per_branch, total = event_totals(event, scope, now)
+    expected = [person.name for person, *_ in matrix]
     return EventOverview(sessions, matrix, per_session, per_branch, total,
-                         unprintable(event_texts(event, sessions, scope)))
+                         unprintable(event_texts(event, sessions, scope, expected)))
 
 
-def event_texts(event, sessions, scope):
+def event_texts(event, sessions, scope, expected):
     """What the event's PDFs print that could hold a character no font has: the event
-    report's title, sessions, places and people (walk-ins too), and the 秩序册's item and
-    team names and team members (registrations of the same scope)."""
-    names = [person.name for person in people([s.id for s in sessions], scope, order="roster",
-                                              who="both")]
+    report's title, sessions, places and ``expected`` people, the 列席 (the 秩序册 lists
+    every confirmed registration), and the 秩序册's item and team names and team members
+    (of the same scope)."""
+    walk_ins = [person.name for person in people([s.id for s in sessions], scope,
+                                                 order="roster", who="walk_ins")]
     texts = [event.title, *(session_name(s) for s in sessions),
-             *(s.effective_place for s in sessions), *names]
+             *(s.effective_place for s in sessions), *expected, *walk_ins]
     if event.has_items:
         for item in event.items:
             texts.append(item.name)
