@@ -1,5 +1,5 @@
-"""List pages print cleanly from the browser: Chromium prints the registrant list and the
-audit log to PDF (as Ctrl+P would); the PDF's text holds the table (its header row on
+"""List pages print cleanly from the browser: Chromium prints the registrant list, the
+audit log, an event's 出勤情况 and the member list to PDF (as Ctrl+P would); the PDF's text holds the table (its header row on
 every page) and not the menu, the buttons or the filter form. The pages are also drawn
 to PNG (pdftoppm, where installed) under test-output/screenshots/ to be looked at."""
 import os
@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from app.registration import signup
 
 from .conftest import SCREENSHOTS, log_in
-from .event_factories import make_event
+from .event_factories import backfill, make_event, make_finished, signed_up
 
 pytestmark = pytest.mark.browser
 
@@ -90,3 +90,51 @@ def test_audit_log_prints_its_entries_without_the_menu(admin_page, factory, tmp_
     assert "操作日志" in text
     assert all(entry in text for entry in entries)
     assert [word for word in SCREEN_ONLY if word in text] == []
+
+
+def test_attendance_page_prints_its_tables_with_the_header_on_every_page(admin_page, factory,
+                                                                         tmp_path):
+    page = admin_page
+    branch = factory.branch(name="国民经济综合处党支部", parent=page.committee)
+    event = make_finished(page.admin, title="2026年度党支部书记培训班")
+    first, second = event.sessions[:2]
+    names = [f"学员{n:02d}号" for n in range(45)]
+    for n, name in enumerate(names):
+        member = factory.member(name=name, branch=branch, initial=True)
+        registration = signed_up(page.admin, event, member)
+        backfill(page.admin, registration, [first, second] if n % 3 else [first])
+
+    page.log_in()
+    page.goto(f"/checkin/events/{event.id}/attendance")
+    expect(page.get_by_role("link", name="下载出勤报告（PDF）")).to_be_visible()
+    pages = printed(page, "attendance", tmp_path)
+
+    text = "".join(pages)
+    assert "出勤情况" in text and event.title in text
+    assert "各场次" in text and "各支部（人次）" in text and "每人出勤（45人）" in text
+    assert all(name in text for name in names)
+    assert len(pages) >= 2
+    matrix = "序号姓名所在支部第1课第2课第3课第4课出席场次学时"
+    starts = [n for n, one in enumerate(pages) if "学员00号" in one][0]
+    for one in pages[starts:]:  # the matrix's header row repeats on each of its pages
+        assert matrix in one
+    screen_only = ["下载出勤报告", "Excel", "CSV", "签到表/报告", "范围", "查看"]
+    assert [word for word in SCREEN_ONLY + screen_only if word in text] == []
+
+
+def test_member_list_prints_its_people_without_the_menu_and_the_filters(admin_page, factory,
+                                                                        tmp_path):
+    page = admin_page
+    branch = factory.branch(name="办公室党支部", parent=page.committee)
+    for n in range(40):
+        factory.member(name=f"干部{n:02d}号", branch=branch, initial=True, position="四级调研员")
+
+    page.log_in()
+    page.goto("/admin/members")
+    shown = [re.sub(r"\s+", "", t) for t in page.locator("main .list > li").all_inner_texts()]
+    assert len(shown) == 30  # one page of the list
+    text = "".join(printed(page, "members", tmp_path))
+    assert "人员" in text and "共41人" in text
+    assert all(entry in text for entry in shown)  # every person of the screen's page, whole
+    screen_only = ["新增人员", "姓名或手机号", "所在组织", "全部角色"]
+    assert [word for word in SCREEN_ONLY + screen_only if word in text] == []

@@ -21,7 +21,7 @@ from app.extensions import db
 from app.timeutil import utcnow
 
 from .conftest import audit_entries, count
-from .event_factories import approved_leave, backfill, make_event, make_finished, signed_up
+from .event_factories import approved_leave, backfill, make_event, make_finished, session_rows, signed_up
 
 SERIAL = re.compile(r"^\d{4}-JY-\d{4}-\d{4}$")
 
@@ -60,6 +60,28 @@ def test_completion_at_exactly_the_ratio_with_leave_and_the_reasons(training):
     assert found["赵四"].reason == "出勤 6 学时，共 12 学时（50%），未达到结业要求 75%；请假 2 场"
     assert found["钱五"].hours == 0 and not found["钱五"].qualifies
     assert [c.state for c in found.values()].count("due") == 2
+
+
+def test_completion_follows_the_events_own_ratio(org, factory):
+    """An event that asks for 80 %: four lessons of 10, 9.5, 0.5 and 5 学时 (25 学时).
+      周一  lessons 1-2   19.5 学时 = 78 %   does not complete
+      吴二  lessons 1-3   20 学时   = 80 %   completes (exactly at the ratio)"""
+    start = (utcnow() - timedelta(days=6)).replace(minute=0, second=0, microsecond=0)
+    rows = session_rows(4, start=start, hours=3, lesson="第{n}课")
+    for row, credit in zip(rows, (10, 9.5, 0.5, 5), strict=True):
+        row["credit_hours"] = float(credit)
+    event = make_event(org.organizer, sessions=rows, publish=True, completion_ratio=0.8)
+    for name, came in (("周一", event.sessions[:2]), ("吴二", event.sessions[:3])):
+        backfill(org.organizer, signed_up(org.organizer, event, factory.member(name=name, branch=org.one)),
+                 came)
+    found = by_name(rules.candidates(event, "completion"))
+    assert not found["周一"].qualifies
+    assert found["周一"].reason == "出勤 19.5 学时，共 25 学时（78%），未达到结业要求 80%"
+    assert found["吴二"].qualifies
+    assert found["吴二"].reason == "出勤 20 学时，共 25 学时（80%），达到结业要求 80%"
+    assert issuing.issue(org.organizer, event.id, "completion").count == 1
+    (certificate,) = db.session.scalars(db.select(Certificate)).all()
+    assert certificate.snapshot["name"] == "吴二"
 
 
 def test_participation_needs_one_presence(training):

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from app.certificates import documents, issuing
 from app.certificates.models import Certificate, CertificateJob, CertificateSeal
 from app.extensions import db
+from app.registration.models import Registration
 
 from .conftest import TEST_PASSWORD, audit_entries, body_text, client_for, count, visible_text
 from .event_factories import backfill, make_finished, signed_up
@@ -44,6 +45,23 @@ def test_the_preview_lists_who_qualifies_with_hours_and_reasons(training, login)
     assert "发放 1 张结业证书" in page
 
 
+def test_a_name_no_font_has_is_named_before_issuing_and_marked_on_the_certificate(
+        training, login, org, factory):
+    rare = "\U0002A700"  # 𪜀: in no shipped font
+    qualifies = factory.member(name=f"张{rare}", branch=org.one)
+    stays_away = factory.member(name=f"赵{rare}", branch=org.two)  # prints nothing: not named
+    backfill(org.organizer, signed_up(org.organizer, training.event, qualifies), training.event.sessions)
+    signed_up(org.organizer, training.event, stays_away)
+    client = login(training.organizer)
+    page = text(client.get(training.url))
+    assert f"「张{rare}」中的「{rare}」无法打印，打印件上以「〓」标出，请手工补写。" in page
+    assert f"「赵{rare}」" not in page and "「王秀梅」" not in page
+    client.post(f"{training.url}/issue", data={"kind": "completion"})
+    mine = db.session.scalar(sa.select(Certificate).filter_by(member_id=qualifies.id))
+    pdf = client.get(f"/manage/certificates/{mine.id}/pdf")
+    assert "张〓" in PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()
+
+
 def test_issuing_from_the_page_then_again_issues_nothing_new(training, login):
     client = login(training.organizer)
     first = client.post(f"{training.url}/issue", data={"kind": "completion"}, follow_redirects=True)
@@ -53,6 +71,23 @@ def test_issuing_from_the_page_then_again_issues_nothing_new(training, login):
     again = client.post(f"{training.url}/issue", data={"kind": "completion"}, follow_redirects=True)
     assert "没有需要新发放的结业证书" in text(again)
     assert count(Certificate) == 1
+
+
+def test_a_late_back_fill_is_announced_and_issues_only_the_newcomer(training, login):
+    client = login(training.organizer)
+    client.post(f"{training.url}/issue", data={"kind": "completion"})
+    assert "新符合条件" not in text(client.get(training.url))
+    # the paper list shows 李建国 at lesson 3 too: 9 of 12 学时, 75 %
+    li = db.session.scalar(sa.select(Registration).filter_by(member_id=training.li.id))
+    backfill(training.organizer, li, training.event.sessions[2:3])
+    page = text(client.get(training.url))
+    assert "已发放过结业证书；补录签到或成绩变动后，又有 1 人新符合条件，点下面的按钮只给他们发放。" in page
+    assert "发放 1 张结业证书" in page
+    assert "1 已发放" in page and "1 待发放" in page
+    issued = client.post(f"{training.url}/issue", data={"kind": "completion"}, follow_redirects=True)
+    assert "已发放 1 张结业证书（编号" in text(issued)
+    assert "新符合条件" not in text(issued) and "下载全部结业证书（PDF，2 张）" in text(issued)
+    assert count(Certificate) == 2
 
 
 def test_an_unknown_kind_is_a_bad_request_and_a_refusal_is_said_in_words(training, login, org, factory):

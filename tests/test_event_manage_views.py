@@ -8,6 +8,7 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from app.audit.models import AuditLog
+from app.checkin import service as checkin
 from app.events import service as events
 from app.events.models import Event, EventItem, EventSession
 from app.extensions import db
@@ -181,6 +182,45 @@ def test_create_with_two_sessions_ignores_blank_rows(login, org):
     assert [(s.title, s.credit_hours, s.grace_minutes, s.checkout_required) for s in event.sessions] \
         == [("开班式", 2.5, 10, False), ("第二课", 3.0, 5, True)]
     assert event.total_hours == 5.5
+
+
+def test_a_session_chosen_for_signatures_shows_it_and_its_tickets_offer_the_pad(login, org, factory):
+    """签名签到 is ticked per session in the event form: the detail page says so for that
+    session only, and checking in on a ticket offers the signature pad for it."""
+    client = login(org["organizer"])
+    response = client.post("/manage/events/new", data=form(org["one"], **{
+        "sessions-0-signature_required": "y",
+        "sessions-1-title": "结业式", "sessions-1-starts_at": "2030-05-11T09:00",
+        "sessions-1-ends_at": "2030-05-11T11:00", "sessions-1-credit_hours": "2",
+        "sessions-1-grace_minutes": "10"}))
+    assert response.status_code == 302
+    event = db.session.scalars(db.select(Event)).one()
+    assert [(s.title, s.signature_required) for s in event.sessions] == [
+        ("开班式", True), ("结业式", False)]
+    detail = page(client.get(response.headers["Location"]))
+    lines = re.findall(r'<span class="meta block">([^<]*迟到宽限[^<]*)</span>', detail)
+    assert len(lines) == 2 and lines[0].endswith("· 签名签到") and "签名签到" not in lines[1]
+
+    events.publish_event(org["organizer"], event)
+    member = factory.member(name="王秀英", branch=org["one"])
+    code = checkin.ticket_for(signup.register(member, event.id)).code
+    ticket = page(client.get(f"/t/{code}"))
+    opening, closing = event.sessions
+    assert '<canvas class="signature-pad"' in ticket and "请在框内手写签名" in ticket
+    assert f'data-signature-session="1" value="{opening.id}"' in ticket
+    assert f'data-signature-session="0" value="{closing.id}"' in ticket
+
+
+def test_without_the_box_ticked_no_session_asks_for_a_signature(login, org, factory):
+    client = login(org["organizer"])
+    response = client.post("/manage/events/new", data=form(org["one"]))
+    event = db.session.scalars(db.select(Event)).one()
+    assert [s.signature_required for s in event.sessions] == [False]
+    assert "签名签到" not in page(client.get(response.headers["Location"]))
+    events.publish_event(org["organizer"], event)
+    member = factory.member(name="王秀英", branch=org["one"])
+    code = checkin.ticket_for(signup.register(member, event.id)).code
+    assert "signature-pad" not in page(client.get(f"/t/{code}"))
 
 
 def test_add_row_without_javascript_saves_nothing(login, org):

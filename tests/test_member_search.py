@@ -203,8 +203,11 @@ def test_searches_are_rate_limited_per_searcher_across_search_boxes(limited_app,
                                            "message": "操作太频繁，请稍等一会儿再试。"}
     assert client.get(walkin + "目标").status_code == 429
     assert client.get("/admin/members?q=目标").status_code == 429
+    proxy = f"/manage/events/{scene.event.id}/proxy"
+    assert client.get(proxy + "?q=目标").status_code == 429
     # Opening a page without a search is not a search.
     assert client.get(f"/checkin/sessions/{scene.session.id}/walkin").status_code == 200
+    assert "目标人" in text(client.get(proxy))
     # Another searcher has a budget of their own, a scanner link too.
     assert logged_in(limited_app, scene.organizer).get(api + "目标").status_code == 200
     assert with_link(limited_app, scene).get(api + "目标").status_code == 200

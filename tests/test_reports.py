@@ -235,6 +235,51 @@ def test_a_name_no_font_has_is_named_before_printing_and_marked_on_paper(org, fa
     assert "王〓" in text  # never a blank box or a silent gap
 
 
+RARE = "\U0002A700"  # 𪜀: in no shipped font
+
+
+def test_the_event_page_names_what_its_pdfs_cannot_print(org, factory, as_user):
+    event = make_training(org.organizer, walk_in=True)
+    attendee(factory, org.organizer, event, f"王{RARE}", org.one)
+    attendee(factory, org.organizer, event, "李四", org.one)
+    visitor = factory.member(f"周{RARE}", branch=org.one)
+    checkin.walk_in(org.organizer, event.sessions[0].id, visitor.id, now=ON_TIME)  # 列席
+    client = as_user(org.organizer)
+    page = visible_text(body_text(client.get(f"/checkin/events/{event.id}/attendance")))
+    report = pdf_text(client.get(f"/checkin/events/{event.id}/attendance.pdf").data)
+
+    assert "打印前请注意： 出勤报告（PDF）中以下姓名或名称有打印字库没有的字。" in page
+    assert f"「王{RARE}」中的「{RARE}」无法打印，打印件上以「〓」标出，请手工补写。" in page
+    assert f"「周{RARE}」中的「{RARE}」无法打印" in page
+    assert "「李四」" not in page
+    assert "王〓" in report  # what the warning says the paper shows
+
+
+def test_the_event_page_names_item_and_team_names_the_programme_cannot_print(org, factory, as_user):
+    meet = make_contest(org.organizer, publish=True, title="机关运动会", items=item_rows(f"{RARE}球") + [
+        {"name": "拔河", "is_team": True, "team_min": 2, "team_max": 10}])
+    ball, tug = meet.items
+    regs = [signup.register(org.organizer, meet.id, member_id=factory.member(name, branch=org.one).id,
+                            item_ids=[ball.id, tug.id]) for name in ("王跑", "李跳")]
+    team_entries.save_team(org.organizer, tug.id, org.one.id, f"{RARE}队", [r.id for r in regs])
+    client = as_user(org.organizer)
+    page = visible_text(body_text(client.get(f"/checkin/events/{meet.id}/attendance")))
+    programme = pdf_text(client.get(f"/checkin/events/{meet.id}/programme.pdf").data)
+
+    assert "打印前请注意： 出勤报告和秩序册（PDF）中以下姓名或名称有打印字库没有的字。" in page
+    assert f"「{RARE}球」中的「{RARE}」无法打印" in page
+    assert f"「{RARE}队」中的「{RARE}」无法打印" in page
+    assert "「王跑」" not in page and "「拔河」" not in page
+    assert "〓球" in programme and "〓队" in programme
+
+
+def test_an_event_page_with_every_name_printable_warns_of_nothing(org, factory, as_user):
+    event = make_training(org.organizer)
+    attendee(factory, org.organizer, event, "张喆", org.one)
+    page = visible_text(body_text(as_user(org.organizer).get(f"/checkin/events/{event.id}/attendance")))
+    assert "出勤情况" in page and "张喆" in page and "打印前请注意" not in page
+
+
 # ------------------------------------------------------------------ session report
 
 def test_the_session_report_pdf_has_times_marks_backfill_reason_hours_and_totals(

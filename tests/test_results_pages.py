@@ -7,7 +7,7 @@ import re
 import pytest
 
 from app.extensions import db
-from app.results import judging, publishing, service, setup
+from app.results import judging, marks, publishing, service, setup
 from app.results.models import ItemScoring, Judge, Mark, ScoreSheet
 
 from .conftest import audit_entries, body_text, client_for, count, visible_text
@@ -370,3 +370,59 @@ def test_absurd_input_is_answered_in_chinese_never_with_a_500(app, organizer, co
     assert "请从列表中选择" in text(answers["marks of a judged item"])
     assert "出场顺序请填写 1 到 9999 之间的整数" in text(answers["order, words"])
     assert count(ScoreSheet) == 0
+
+
+# ------------------------------------------------------------------ a sports meet's points
+
+def team_rows(page):
+    """(支部, 总积分) of the 团体总分 table, top first."""
+    table = page.split('id="teams"', 1)[1]
+    return re.findall(r'<th scope="row">([^<]+)</th><td class="num">(\d+)</td>', table)
+
+
+def test_a_custom_points_table_posted_on_the_form_changes_the_team_totals(app, org, factory):
+    meet = make_contest(org.organizer, title="职工运动会", items=item_rows("100米", "4×100米接力"),
+                        publish=True)
+    run, relay = meet.items
+    for item in (run, relay):
+        entrants(factory, org.organizer, meet, item, [f"{item.name}甲", f"{item.name}乙"], org.one)
+        entrants(factory, org.organizer, meet, item, [f"{item.name}丙"], org.two)
+        defaults = setup.default_setup(item, meet)
+        setup.save_setup(org.organizer, item.id, method="time", award_mode="ranks",
+                         award_levels=defaults["award_levels"], points_factor=defaults["points_factor"])
+        setup.sync_entries(org.organizer, item.id)
+
+    def typed(item, *times):  # 甲, 乙 (第一党支部), 丙 (第二党支部)
+        by_name = dict(zip((f"{item.name}{n}" for n in "甲乙丙"), times, strict=True))
+        return {e.id: by_name[e.registration.member.name] for e in service.entries_of(item.id)}
+
+    marks.save_marks(org.organizer, run.id, "final", typed(run, "12.10", "12.20", "12.30"))
+    marks.save_marks(org.organizer, relay.id, "final", typed(relay, "50.00", "51.00", "49.00"))
+    client = client_for(app, org.organizer)
+    url = f"/results/events/{meet.id}"
+
+    # 7-5-4-3-2-1, relays double: 第一党支部 100米 7 + 5, relay (5 + 4) × 2 -> 30;
+    # 第二党支部 100米 4, relay 7 × 2 -> 18
+    before = body_text(client.get(url))
+    assert team_rows(before) == [("第一党支部", "30"), ("第二党支部", "18")]
+    assert "名次积分：7-5-4-3-2-1（第一名起）" in visible_text(before)
+    form = body_text(client.get(f"{url}/points"))
+    assert 'name="points"' in form and 'value="7-5-4-3-2-1"' in form
+
+    saved = client.post(f"{url}/points", data={"points": "9-7-6-5-4-3-2-1"})
+    assert saved.status_code == 302 and saved.headers["Location"] == url
+    after = body_text(client.get(url))
+    assert "名次积分已保存。" in visible_text(after)
+    # 第一党支部 9 + 7 + (7 + 6) × 2 = 42; 第二党支部 6 + 9 × 2 = 24
+    assert team_rows(after) == [("第一党支部", "42"), ("第二党支部", "24")]
+    assert "名次积分：9-7-6-5-4-3-2-1（第一名起）" in visible_text(after)
+    (entry,) = audit_entries("results.points")
+    assert entry.details["changes"]["place_points"] == [[7, 5, 4, 3, 2, 1], [9, 7, 6, 5, 4, 3, 2, 1]]
+
+    rising = client.post(f"{url}/points", data={"points": "5-7"})
+    assert rising.status_code == 400
+    assert "名次积分应从第一名起依次不增加，例如 7-5-4-3-2-1。" in text(rising)
+    assert 'value="5-7"' in body_text(rising)  # what was typed stays
+    words = client.post(f"{url}/points", data={"points": "九-七"})
+    assert words.status_code == 400 and "名次积分请填写 1 到 100 之间的整数" in text(words)
+    assert team_rows(body_text(client.get(url))) == [("第一党支部", "42"), ("第二党支部", "24")]

@@ -23,6 +23,7 @@ from app.events.service import staff_sees_event
 from app.extensions import db
 from app.org.models import Branch, Member
 from app.org.scope import is_staff, scope_branch
+from app.registration import queries
 from app.registration.constants import SOURCES
 from app.timeutil import format_local, format_when, utcnow
 
@@ -344,6 +345,7 @@ class EventOverview:
     per_session: list
     per_branch: list
     total: dict
+    problems: list  # names that cannot be printed, in words
 
 
 def event_overview(event, scope=None, now=None):
@@ -351,4 +353,25 @@ def event_overview(event, scope=None, now=None):
     require_sessions(event)
     sessions, matrix = event_matrix(event, scope, now)
     per_session, per_branch, total = event_totals(event, scope, now)
-    return EventOverview(sessions, matrix, per_session, per_branch, total)
+    expected = [person.name for person, *_ in matrix]
+    return EventOverview(sessions, matrix, per_session, per_branch, total,
+                         unprintable(event_texts(event, sessions, scope, expected)))
+
+
+def event_texts(event, sessions, scope, expected):
+    """What the event's PDFs print that could hold a character no font has: the event
+    report's title, sessions, places and ``expected`` people, the 列席 (the 秩序册 lists
+    every confirmed registration), and the 秩序册's item and team names and team members
+    (of the same scope)."""
+    walk_ins = [person.name for person in people([s.id for s in sessions], scope,
+                                                 order="roster", who="walk_ins")]
+    texts = [event.title, *(session_name(s) for s in sessions),
+             *(s.effective_place for s in sessions), *expected, *walk_ins]
+    if event.has_items:
+        for item in event.items:
+            texts.append(item.name)
+            if item.is_team:
+                for team in queries.teams_of(item, scope):
+                    texts.append(team.name)
+                    texts += [m.registration.member.name for m in team.members if m.active]
+    return texts

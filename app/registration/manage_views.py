@@ -22,6 +22,7 @@ from app.org.models import Branch
 from app.org.scope import scope_branch
 from app.org.service import branch_choices, member_names, search_members
 from app.timeutil import utcnow
+from app.web import search_rate_limit
 
 from . import addons, decide, export, leave_requests, queries, signup, team_entries
 from .constants import REGISTRATION_STATUSES, STATUS_BADGES
@@ -215,6 +216,7 @@ RESULT_TEXT = {"confirmed": "成功，已报名", "pending": "成功，待审核
 
 @bp.route("/events/<int:event_id>/proxy", methods=["GET", "POST"])
 @staff_required
+@search_rate_limit()
 def proxy(event_id):
     event = _event_or_404(event_id)
     search = ProxySearchForm(request.args).setup(branch_choices(current_user))
