@@ -16,7 +16,7 @@ stay below, and some branches hardly take part. A seeded random makes it the sam
 time; dates follow today, so the history always ends now.
 """
 import random
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from app.certificates import issuing
 from app.certificates.demo import seed_finished_training
@@ -101,8 +101,13 @@ class History:
 
     # ------------------------------------------------------------------ events
 
-    def day(self, days_ago):
-        return _weekday(self.today - timedelta(days=days_ago))
+    def on(self, month, day):
+        """The last (month, day) that ended at least three days ago, on a working day:
+        a 七一 lecture stays in July and 学雷锋 in March whenever the demo is seeded."""
+        when = date(self.today.year, month, day)
+        if when > self.today - timedelta(days=3):
+            when = date(self.today.year - 1, month, day)
+        return _weekday(when)
 
     def event(self, title, kind, sessions, items=(), spec=None, **fields):
         first = min(s["starts_at"] for s in sessions)
@@ -118,7 +123,7 @@ class History:
 
     def pick(self, people, size, weight=None):
         """``size`` of ``people``, the keener more likely (weighted, without replacement)."""
-        weight = weight or (lambda m: self.keen.get(m.id, 0.5))
+        weight = weight or (lambda m: self.keen.get(m.id, 0.5) ** 2)
         keyed = [(self.rng.random() ** (1.0 / max(weight(m), 0.01)), m.id, m) for m in people]
         keyed.sort(key=lambda row: (row[0], row[1]), reverse=True)
         return [m for _key, _id, m in keyed[:size]]
@@ -161,7 +166,7 @@ class History:
         sessions = sorted(event.sessions, key=lambda s: s.starts_at)
         for registration in registrations:
             keen = self.keen.get(registration.member_id, 0.5)
-            chance = turnout if turnout is not None else 0.55 + 0.42 * keen
+            chance = turnout if turnout is not None else 0.3 + 0.68 * keen
             for session in sessions:
                 if self.rng.random() < leave:
                     self.leave(registration, session)
@@ -210,6 +215,9 @@ class History:
             ticket = checkin.ticket_for(registration)
             checkin.perform_checkin(session.id, method="ticket_scan", code=ticket.code,
                                     operator=self.organizer, now=at)
+            if self.rng.random() < 0.03:  # scanned twice: refused, "already checked in at …"
+                checkin.perform_checkin(session.id, method="ticket_scan", code=ticket.code,
+                                        operator=self.organizer, now=at + timedelta(minutes=1))
         elif method < 0.85:
             checkin.perform_checkin(session.id, method="self_scan", registration_id=registration.id,
                                     now=at, slot_valid=True)
@@ -233,8 +241,7 @@ class History:
 
     # ------------------------------------------------------------------ the year
 
-    def lecture(self, days_ago, title, size, place="三楼报告厅"):
-        day = self.day(days_ago)
+    def lecture(self, day, title, size, place="三楼报告厅"):
         event = self.event(title, "lecture", [_session(day, (15, 0), (17, 0), 2.0, place=place)],
                            place=place, capacity=size + 20, allow_walk_in=True,
                            summary="机关党委组织的专题党课，计2学时。")
@@ -243,8 +250,7 @@ class History:
         self.attend(event, registrations, walk_ins=self.rng.randint(2, 5))
         return event
 
-    def warning(self, days_ago, title, spec, hours=2.5):
-        day = self.day(days_ago)
+    def warning(self, day, title, spec, hours=2.5):
         end = (11, 30) if hours == 2.5 else (11, 0)
         event = self.event(title, "warning_education",
                            [_session(day, (9, 0), end, hours, place="机关礼堂")],
@@ -253,13 +259,13 @@ class History:
         invited = db.session.scalars(db.select(Registration).where(
             Registration.event_id == event.id, Registration.status == "confirmed")
             .order_by(Registration.id)).all()
-        self.attend(event, invited, leave=0.08, turnout=0.93)
+        self.attend(event, invited, leave=0.08)
         self.issue(event, "participation")
         return event
 
-    def training(self, days_ago, title, lessons, size, *, spec=None, checkout=False, weekly=False,
+    def training(self, first_day, title, lessons, size, *, spec=None, checkout=False, weekly=False,
                  people=None, place="市委党校第一教室", summary=""):
-        sessions = _lessons(self.today - timedelta(days=days_ago), lessons, titles=TOPICS,
+        sessions = _lessons(first_day, lessons, titles=TOPICS,
                             checkout=checkout, every_days=7 if weekly else None)
         for row in sessions:
             row["place"] = place
@@ -272,8 +278,7 @@ class History:
         self.issue(event, "completion")
         return event
 
-    def speech_contest(self, days_ago):
-        day = self.day(days_ago)
+    def speech_contest(self, day):
         event = self.event("「强国复兴有我」主题演讲比赛", "contest",
                            [_session(day, (14, 30), (17, 30), 0.0, place="机关礼堂")],
                            items=[{"name": "主题演讲", "branch_quota": 2, "capacity": 40}],
@@ -286,8 +291,7 @@ class History:
         self.issue(event, "award", "participation")
         return event
 
-    def quiz(self, days_ago):
-        day = self.day(days_ago)
+    def quiz(self, day):
         event = self.event("党史知识竞赛", "contest",
                            [_session(day, (9, 0), (11, 30), 0.0, place="三楼报告厅")],
                            items=[{"name": "团体赛", "is_team": True, "team_min": 3, "team_max": 3,
@@ -310,8 +314,7 @@ class History:
         self.issue(event, "award")
         return event
 
-    def sports_meet(self, days_ago):
-        day = self.day(days_ago)
+    def sports_meet(self, day):
         event = self.event(f"{day.year}年春季职工趣味运动会", "sports",
                            [_session(day, (8, 30), (12, 0), 0.0, place="市体育中心")],
                            items=[{"name": "男子100米", "gender": "M", "branch_quota": 3},
@@ -382,24 +385,30 @@ def _seed_history(organizer, rng_seed):
     young = [m for m in year.members if m.birth_date and m.birth_date.year >= year.today.year - 35]
     senior = [m for m in year.members if m.rank_level in ("department", "division")]
     candidates = [m for m in year.members if m.political_status in ("03", "13")]
-    year.lecture(322, "新年第一课：学习贯彻党的二十届四中全会精神", 70)
-    year.training(300, f"{year.day(300).year}年度党员冬训班", 4, 60, checkout=True, people=party,
+    on = year.on
+    year.lecture(on(1, 9), "新年第一课：学习贯彻党的二十届四中全会精神", 75)
+    year.training(on(2, 3), f"{on(2, 3).year}年度党员冬训班", 4, 80, checkout=True, people=party,
                   summary="集中学习2天，共4讲12学时，每讲签到签退，缺课超过四分之一不予结业。")
-    year.warning(272, "第一季度警示教育大会", {"rank_levels": ["department", "division", "section"]})
-    year.lecture(252, "学雷锋纪念日专题党课", 60)
-    year.training(228, "青年理论学习小组读书班", 3, 30, weekly=True, people=young,
+    year.lecture(on(2, 26), "专题党课：以严的基调推进全面从严治党", 65)
+    year.lecture(on(3, 5), "学雷锋纪念日专题党课", 65)
+    year.warning(on(3, 27), "第一季度警示教育大会", {"rank_levels": ["department", "division", "section"]})
+    year.training(on(4, 13), "青年理论学习小组读书班", 3, 30, weekly=True, people=young,
                   summary="每周一次，共3讲9学时，面向35周岁以下青年干部。")
-    year.sports_meet(205)
-    year.lecture(186, "专题党课：弘扬伟大建党精神", 65)
-    year.speech_contest(158)
-    year.lecture(146, "「七一」专题党课：学思想 强党性", 90)
-    year.warning(120, "廉政警示教育专题会", {"rank_levels": ["department", "division"]}, hours=2.0)
-    year.training(103, "处级干部专题研讨班", 5, 45, people=senior, place="市委党校第三教室",
+    year.sports_meet(on(5, 8))
+    year.lecture(on(5, 22), "专题党课：弘扬伟大建党精神", 70)
+    year.training(on(6, 9), "党务干部业务培训班", 2, 50, people=party, place="机关大楼五楼会议室",
+                  summary="支部换届、发展党员和党费收缴等党务工作实务，共2讲6学时。")
+    year.speech_contest(on(6, 19))
+    year.lecture(on(7, 1), "「七一」专题党课：学思想 强党性", 95)
+    year.warning(on(7, 29), "廉政警示教育专题会", {"rank_levels": ["department", "division"]}, hours=2.0)
+    year.training(on(8, 18), "处级干部专题研讨班", 5, 45, people=senior, place="市委党校第三教室",
                   summary="围绕高质量发展开展专题研讨，共5讲15学时。")
-    year.quiz(82)
-    year.lecture(61, "专题党课：深入学习贯彻党的创新理论", 70)
-    year.events.append(seed_finished_training(organizer, candidates, people=30,
-                                              rng_seed=rng_seed, days_ago=30))
-    year.lecture(19, "主题党日：重温入党誓词", 55)
-    year.warning(9, "警示教育片集中观看", {"rank_levels": ["section"]}, hours=2.0)
+    year.lecture(on(8, 27), "专题党课：学习《中国共产党纪律处分条例》", 70)
+    year.quiz(on(9, 10))
+    year.lecture(on(9, 25), "专题党课：深入学习贯彻党的创新理论", 75)
+    finished = on(10, 27)
+    year.events.append(seed_finished_training(organizer, candidates, people=30, rng_seed=rng_seed,
+                                              days_ago=(year.today - finished).days - 3))
+    year.lecture(on(11, 7), "主题党日：重温入党誓词", 60)
+    year.warning(on(11, 18), "警示教育片集中观看", {"rank_levels": ["section"]}, hours=2.0)
     return year.events
