@@ -235,9 +235,10 @@ class History:
                                     operator=self.organizer, now=out)
 
     def issue(self, event, *kinds):
-        when = max(event.ends_at + timedelta(days=3), event.ends_at)
+        """Issue ``kinds`` certificates of ``event`` three days after it ended."""
+        when = min(event.ends_at + timedelta(days=3), self.now)
         for kind in kinds:
-            issuing.issue(self.organizer, event.id, kind, now=min(when, self.now))
+            issuing.issue(self.organizer, event.id, kind, now=when)
 
     # ------------------------------------------------------------------ the year
 
