@@ -1,13 +1,16 @@
-"""`flask seed-demo`: a realistic demo organisation and a year's plan of events.
+"""`flask seed-demo`: a realistic demo organisation, the past year's history and the
+events coming up.
 
-The organisation comes from app.org.demo; the events here are drawn from a
-typical annual party-building plan, with registrations in every status.
+The organisation comes from app.org.demo; the past year (attendance, results,
+certificates) from app.demo_history; the upcoming events here are drawn from a typical
+annual party-building plan, with registrations in every status.
 """
 import random
 from datetime import datetime, time, timedelta
 
 import click
 
+from app.demo_history import seed_history
 from app.events import service as events
 from app.extensions import db
 from app.org.demo import seed as seed_organisation
@@ -146,7 +149,7 @@ def seed_events(rng_seed=2026):
     made.append(warning)
 
     lecture = publish(
-        base("「七一」专题党课：学思想 强党性", "lecture", place="三楼报告厅", capacity=80,
+        base("专题党课：学思想 强党性", "lecture", place="三楼报告厅", capacity=80,
              summary="由机关党委书记讲授专题党课。"),
         _one(today + timedelta(days=5), (15, 0), (17, 0), 2))
     regs = sign_up(lecture, rng.sample(party, 95))
@@ -176,8 +179,11 @@ def seed_demo(if_empty):
             return
         raise click.ClickException("数据库中已有人员，演示数据只能填入空库。")
     counts = seed_organisation()
+    organizer = db.session.scalar(db.select(Member).filter_by(role="organizer"))
+    past = len(seed_history(organizer))
     made = seed_events()
     click.echo(
-        f"演示数据已生成：{counts['branches']} 个组织，{counts['members']} 名人员，{made} 个活动。"
+        f"演示数据已生成：{counts['branches']} 个组织，{counts['members']} 名人员，"
+        f"过去一年 {past} 个活动（含签到、成绩和证书），近期 {made} 个活动。"
         "演示账号见 README.md。"
     )

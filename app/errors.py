@@ -276,7 +276,6 @@ MESSAGES = {
     "certificate_no_sessions": "活动没有场次，无法判断谁参加了，不能发放证书。",
     "certificate_no_hours": "活动的总学时为 0，无法按学时判断结业，不能发放结业证书（可以发放参与证明）。",
     "certificate_event_not_over": "活动结束后才能发放证书（最后一场结束于 {end}）。",
-    "certificate_no_awards": "还没有公布比赛成绩，暂时不能发放获奖证书。",
     "certificate_none_to_print": "还没有发放证书，没有可以下载的。",
     "certificate_revoked": "这张证书已撤销，不能再下载或打印。",
     "certificate_already_revoked": "这张证书已经撤销了。",

@@ -22,6 +22,7 @@ from app.errors import DomainError
 from app.extensions import db
 from app.org.models import Branch, Member
 from app.registration.models import Registration
+from app.results import service as results
 from app.timeutil import format_local
 
 from .constants import KIND_LABELS
@@ -165,12 +166,8 @@ def _completion_reason(hours, total, ratio, qualifies, on_leave, uncredited):
 
 
 def award_rows(event_id):
-    """The published awards of an event (app.results.service.awards)."""
-    try:
-        from app.results.service import awards  # results sits below certificates
-    except ImportError:  # no results feature in this installation: nothing is published
-        raise DomainError("certificate_no_awards") from None
-    return awards(event_id)
+    """The published awards of an event: [AwardRow] of app.results.service.awards()."""
+    return results.awards(event_id)
 
 
 def _award_candidates(event):
