@@ -5,6 +5,7 @@ two app instances (issue 12, item 5).
     .venv/bin/python bench/bench_register.py --both     # SQLite, then PostgreSQL (make bench)
     .venv/bin/python bench/bench_register.py --quick    # 200 members for 20 places (CI)
     .venv/bin/python bench/bench_register.py --database-url postgresql://postgres@127.0.0.1:5432/bench_register
+    .venv/bin/python bench/bench_register.py --report bench/out   # also write bench/out/bench_register.md
 
 A PostgreSQL database given here is WIPED. Real HTTP: two gunicorn instances (separate
 process groups, each --workers 2 --threads 8 by default) on one database; every member logs
@@ -25,7 +26,6 @@ when the drain takes longer (not in the quick pass: CI shares the machine).
 import argparse
 import http.cookiejar
 import os
-import subprocess
 import sys
 import tempfile
 import threading
@@ -39,6 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+import fragment  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 from bench_import import make_app  # noqa: E402
 
@@ -50,7 +51,6 @@ from app.registration.models import Registration  # noqa: E402
 from app.timeutil import utcnow  # noqa: E402
 from tests.http_client import Browser, gunicorn  # noqa: E402
 
-PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432/bench_register"
 NAME = Path(__file__).stem
 
 
@@ -63,20 +63,12 @@ def parse_args(argv=None):
     parser.add_argument("--threads", type=int, default=8, help="threads per worker")
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"),
                         help="PostgreSQL URL (wiped!); default a fresh SQLite file")
-    parser.add_argument("--both", action="store_true",
-                        help=f"SQLite, then PostgreSQL (--database-url or {PG_DEFAULT})")
     parser.add_argument("--target", type=float, default=3.0, help="drain target in seconds")
-    parser.add_argument("--report", help="write the markdown fragment into this folder")
+    fragment.add_options(parser)
     args = parser.parse_args(argv)
     args.members = args.members or (200 if args.quick else 1000)
     args.capacity = args.capacity or args.members // 10
     return args
-
-
-def ensure_pg_database(url):
-    name = url.rsplit("/", 1)[1]
-    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name],
-                   capture_output=True, check=False)  # fails harmlessly when it exists
 
 
 def seed(count, capacity):
@@ -199,7 +191,7 @@ def check(event_id, count, capacity, results):
             max(r.id for r in confirmed) < min(r.id for r in waitlisted)
             and max(r.created_at for r in confirmed) <= min(r.created_at for r in waitlisted)):
         problems.append("a waitlisted member was admitted before a confirmed one")
-    if any(a.created_at > b.created_at for a, b in zip(rows, rows[1:])):
+    if any(a.created_at > b.created_at for a, b in zip(rows, rows[1:], strict=False)):
         problems.append("created_at goes back as the id grows: not the order of admission")
     span = (rows[-1].created_at - rows[0].created_at).total_seconds() if rows else 0.0
     return problems, span
@@ -207,8 +199,6 @@ def check(event_id, count, capacity, results):
 
 def run_one(url, args, workdir):
     label = "PostgreSQL" if url else "SQLite (one file, WAL)"
-    if url:
-        ensure_pg_database(url)
     app, url = make_app(url, workdir)
     with app.app_context():
         event_id, logins = seed(args.members, args.capacity)
@@ -224,38 +214,29 @@ def run_one(url, args, workdir):
     return {"database": label, "drain": drain, "span": span, "problems": problems}
 
 
-def write_report(folder, args, outcomes):
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    lines = [f"## Registration burst (`{NAME}.py`)", "",
-             f"{', '.join(o['database'] for o in outcomes)}; {args.members} logged-in members "
-             f"register at one barrier for {args.capacity} places over 2 gunicorn instances "
-             f"({args.workers} workers x {args.threads} threads each), real HTTP from one client "
-             "process on the same machine." + (" Quick pass: no timing target." if args.quick else ""),
-             "", "| database | drain (barrier to last answer) | server span (first to last "
-             "admission) | target | checks |", "|---|---|---|---|---|"]
-    for o in outcomes:
-        verdict = "-" if args.quick else ("met" if o["drain"] <= args.target else "missed")
-        checks = "exact: {0} confirmed, {1} waitlisted in order, 0 errors".format(
-            args.capacity, args.members - args.capacity) if not o["problems"] else "; ".join(o["problems"])
-        lines.append(f"| {o['database']} | {o['drain']:.2f} s | {o['span']:.2f} s | "
-                     f"≤ {args.target:g} s ({verdict}) | {checks} |")
-    (folder / f"{NAME}.md").write_text("\n".join(lines) + "\n")
-
-
 def main(argv=None):
     args = parse_args(argv)
-    urls = [None]
-    if args.both:
-        urls = [None, args.database_url or PG_DEFAULT]
-    elif args.database_url:
-        urls = [args.database_url]
+    report = fragment.Fragment(
+        NAME, "Registration burst",
+        f"{args.members:,} logged-in members register at one barrier for {args.capacity} places "
+        f"over 2 gunicorn instances ({args.workers} workers x {args.threads} threads each) on one "
+        "database, real HTTP from one client process on the same machine; checks: exactly "
+        f"{args.capacity} confirmed, {args.members - args.capacity} waitlisted in the order the "
+        "server admitted them (event lock: created_at and id), no member twice, 0 errors."
+        + (" Quick pass: no timing target." if args.quick else ""))
     outcomes = []
-    for url in urls:
+    for url in fragment.database_urls(args, "register"):
         with tempfile.TemporaryDirectory() as workdir:
-            outcomes.append(run_one(url, args, workdir))
-    if args.report:
-        write_report(args.report, args, outcomes)
+            outcome = run_one(url, args, workdir)
+        outcomes.append(outcome)
+        report.row("drain: barrier to the last answer", f"{outcome['drain']:.2f} s",
+                   "" if args.quick else f"≤ {args.target:g} s",
+                   None if args.quick else outcome["drain"] <= args.target, outcome["database"])
+        report.row("server span: first to last admission", f"{outcome['span']:.2f} s",
+                   database=outcome["database"])
+        report.row("checks", "; ".join(outcome["problems"]) or "all exact",
+                   met=not outcome["problems"], database=outcome["database"])
+    report.write(args.report)
     failed = any(o["problems"] for o in outcomes) or (
         not args.quick and any(o["drain"] > args.target for o in outcomes))
     return 1 if failed else 0
