@@ -22,7 +22,7 @@ from app.txn import lock, write_transaction
 
 from .constants import ACTIVE_STATUSES
 from .models import Registration, RegistrationItem
-from .queries import active_registration, places_left
+from .queries import active_registration, places_left, status_counts
 
 
 def check_window(event, now):
@@ -148,7 +148,8 @@ def register(actor, event_id, member_id=None, *, item_ids=(), now=None):
     first, unlocked (a refusal costs no write lock), and the member and the event's
     sessions read then are kept, not read again under the lock. Under it: the event row
     (status, window, eligibility rule, capacity), the items' counts, the places taken,
-    the insert and its audit row. A second active registration of the member is refused
+    the insert and its audit row (``registration.place_in_line``: its place on the
+    waitlist then, 1 = next; None unless waitlisted). A second active registration of the member is refused
     by the partial unique index (IntegrityError), the check before the lock being only
     the fast answer to a double tap.
     """
@@ -184,7 +185,8 @@ def register(actor, event_id, member_id=None, *, item_ids=(), now=None):
                 if reason:
                     raise DomainError("not_eligible", reason=reason)
             items = _check_items(event, member, item_ids) if event.has_items else []
-            left = places_left(event)
+            counts = status_counts([event.id])[event.id]
+            left = places_left(event, counts)
             if left is None or left > 0:
                 status = "pending" if event.approval_required else "confirmed"
             elif event.waitlist_enabled:
@@ -206,6 +208,8 @@ def register(actor, event_id, member_id=None, *, item_ids=(), now=None):
         existing = active_registration(event_id, member_id)
         raise DomainError("already_registered",
                           status=existing.status_label if existing else "已报名") from None
+    # Known under the lock, so the page need not count again: the last one waiting.
+    registration.place_in_line = counts.get("waitlisted", 0) + 1 if status == "waitlisted" else None
     return registration
 
 
