@@ -176,8 +176,8 @@ def traced(function):
     return bench_printing.traced(function)[1]
 
 
-def run(app, people, quick, report=None, database=""):
-    report = report or fragment.Fragment("bench_reports", "")
+def run(app, people, quick, frag=None, database=""):
+    frag = frag or fragment.Fragment("bench_reports", "")
     with app.app_context():
         session_id, registrations, start = populate(people)
         sheet(session_id)  # warm-up: fonts, the 拼音 table
@@ -188,9 +188,9 @@ def run(app, people, quick, report=None, database=""):
         pdf, analysed = timed(lambda: sheet(session_id))
         print(f"   the same after ANALYZE                     {analysed:6.2f} s  {describe(pdf)}")
         target = 2.0 * people / 2000
-        report.row(f"签到表, {people:,} people, fresh tables", f"{seconds:.2f} s", f"≤ {target:g} s",
+        frag.row(f"签到表, {people:,} people, fresh tables", f"{seconds:.2f} s", f"≤ {target:g} s",
                    seconds <= target, database)
-        report.row("the same after ANALYZE", f"{analysed:.2f} s", database=database)
+        frag.row("the same after ANALYZE", f"{analysed:.2f} s", database=database)
         if quick:
             return seconds
         (report, _), report_seconds = timed(lambda: report_files.build_session_report(
@@ -199,7 +199,7 @@ def run(app, people, quick, report=None, database=""):
         (book, _), book_seconds = timed(lambda: report_files.build_session_report(
             db.session.get(EventSession, session_id), None, "xlsx"))
         print(f"   attendance report, XLSX                    {book_seconds:6.2f} s  {len(book) / 1e6:5.2f} MB")
-        report.row("session attendance report, PDF / XLSX",
+        frag.row("session attendance report, PDF / XLSX",
                    f"{report_seconds:.2f} s / {book_seconds:.2f} s", database=database)
         peak = traced(lambda: sheet(session_id))
         print(f"   签到表 traced memory peak                   {peak / 1e6:6.1f} MB")
@@ -207,7 +207,7 @@ def run(app, people, quick, report=None, database=""):
         analyze()
         pdf, signed_seconds = timed(lambda: sheet(session_id))
         print(f"   签到表 with {signed} signatures              {signed_seconds:6.2f} s  {describe(pdf)}")
-        report.row(f"签到表 with {signed:,} signatures, after ANALYZE", f"{signed_seconds:.2f} s",
+        frag.row(f"签到表 with {signed:,} signatures, after ANALYZE", f"{signed_seconds:.2f} s",
                    database=database)
         peak = traced(lambda: sheet(session_id))
         print(f"   签到表 with signatures, traced memory peak  {peak / 1e6:6.1f} MB")
