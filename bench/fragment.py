@@ -48,8 +48,9 @@ class Fragment:
     """One script's section of docs/BENCHMARKS.md: a heading, one line naming the
     database(s) and the load shape, a table of figures (target and verdict where set)."""
 
-    def __init__(self, name, title, shape=""):
+    def __init__(self, name, title, shape="", source=None):
         self.name, self.title, self.shape = name, title, shape
+        self.source = source or f"bench/{name}.py"
         self.rows = []
         self.notes = []
 
@@ -63,7 +64,7 @@ class Fragment:
     def markdown(self):
         with_db = any(r[0] for r in self.rows)
         head = (["database"] if with_db else []) + ["figure", "value", "target", "verdict"]
-        lines = [f"## {self.title} (`{self.name}.py`)", "", self.shape, "",
+        lines = [f"## {self.title} (`{self.source}`)", "", self.shape, "",
                  "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
         for database, *rest in self.rows:
             lines.append("| " + " | ".join(([database] if with_db else []) + list(rest)) + " |")

@@ -104,8 +104,8 @@ def write_fragment(folder, ms, page_ms):
         "The organizer's scanner page in Chromium (390x844 phone, fake camera, SQLite live "
         "server) with network emulation 400 kbps down and up, 400 ms round trip, and the CPU "
         f"{CPU_SLOWDOWN}x slower; timed in the page from the first camera frame showing the "
-        "ticket's QR to the banner 签到成功 with the present counter at 1 "
-        "(tests/test_browser_scanner_3g.py).")
+        "ticket's QR to the banner 签到成功 with the present counter at 1.",
+        source="tests/test_browser_scanner_3g.py")
     report.row("scan to result (banner and counter)", f"{ms:.0f} ms", f"< {TARGET_MS} ms",
                ms < TARGET_MS)
     report.row("the scanner page loading on the same 3G (not a target)", f"{page_ms / 1000:.1f} s")
