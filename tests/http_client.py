@@ -65,8 +65,9 @@ def free_port():
 
 
 @contextlib.contextmanager
-def gunicorn(database_url, workers=4, threads=4):
-    """Serve the app under gunicorn (separate processes) on a free port; yields the base URL."""
+def gunicorn(database_url, workers=4, threads=4, env=None, log_name="gunicorn.log"):
+    """Serve the app under gunicorn (separate processes) on a free port; yields the base URL.
+    ``env``: more environment for the app (it wins over the defaults here)."""
     port = free_port()
     env = {
         **os.environ,
@@ -74,11 +75,12 @@ def gunicorn(database_url, workers=4, threads=4):
         "SECRET_KEY": "test-secret-key",
         "DATABASE_URL": database_url,
         "RATELIMIT_ENABLED": "false",
+        **(env or {}),
     }
     command = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads",
                str(threads), "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--error-logfile", "-",
                "--timeout", "120", "wsgi:app"]
-    log_path = ROOT / "test-output" / "gunicorn.log"  # the server's errors, when a test fails
+    log_path = ROOT / "test-output" / log_name  # the server's errors, when a test fails
     log_path.parent.mkdir(exist_ok=True)
     log = open(log_path, "wb")
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)

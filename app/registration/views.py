@@ -254,7 +254,7 @@ def register(event_id):
         flash(exc.message, "info" if exc.code == "already_registered" else "error")
         return redirect(url_for(".event_detail", event_id=event_id))
     if registration.status == "waitlisted":
-        flash(f"已进入候补，第 {queries.waitlist_position(registration)} 位", "warning")
+        flash(f"已进入候补，第 {registration.place_in_line} 位", "warning")
     elif registration.status == "pending":
         flash("已提交，等待审核", "info")
     else:
