@@ -221,6 +221,7 @@ def _register_template_helpers(app):
             # The endpoint first: a static file or a health check loads no user.
             request.endpoint not in {"auth.change_password", "auth.logout", "auth.logout_everywhere",
                                  "static", "ops.healthz"}
+            and web.carries_login()  # nobody logged in: nothing to load (a scanner link's phone)
             and current_user.is_authenticated
             and current_user.must_change_password
         ):

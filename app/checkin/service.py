@@ -140,14 +140,18 @@ def _answer(row):
     if row.result == DUPLICATE and registration is not None:
         earlier = attendance.first_checkin(row.session_id, row.kind, registration.id)
         first = earlier.at if earlier else None
-    params = {"first": format_local(first, "%H:%M") if first else ""}
-    if row.result == OK:
-        message = message_for("checkout_ok" if row.kind == "exit" else
-                              ("checkin_ok_late" if row.late else "checkin_ok"))
-    else:
-        message = message_for(row.code, **params)
-    return ScanResult(row.result, row.code, message, _member_json(registration), row.at, first,
+    return ScanResult(row.result, row.code, scan_message(row.result, row.code, row.kind, row.late,
+                                                         first),
+                      _member_json(registration), row.at, first,
                       registration.id if registration else None, row.late)
+
+
+def scan_message(result, code, kind, late, first):
+    """What the scanner shows for a stored answer (``first``: the first time, for a duplicate)."""
+    if result == OK:
+        return message_for("checkout_ok" if kind == "exit" else
+                           ("checkin_ok_late" if late else "checkin_ok"))
+    return message_for(code, first=format_local(first, "%H:%M") if first else "")
 
 
 # --------------------------------------------------------- perform_checkin

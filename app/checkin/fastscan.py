@@ -1,0 +1,165 @@
+"""The scan API's check-in in the fewest round trips the rules allow (issue 12): scan_ticket().
+
+Same checks, same row and same answer as perform_checkin(method="ticket_scan") (both ask
+service.decide() and attendance.checkin_state()), but read in one statement where
+perform_checkin reads in many:
+
+* inside the write transaction from the start (SQLite: BEGIN IMMEDIATE, so nothing is
+  read twice), one SELECT reads the session and its event, the valid scanner link this
+  phone holds for the event, the row of a resent nonce with its answer, and the ticket's
+  registration with its member and branch. The registration is locked in that statement
+  (a FOR UPDATE CTE on PostgreSQL; on SQLite the write lock is already held);
+* the registration's state (leave, first entry, first exit) is read after the lock:
+  in the same SELECT on SQLite, in a second one on PostgreSQL (READ COMMITTED: the
+  statement that waited for the lock still sees its old snapshot);
+* one INSERT, one COMMIT.
+
+New scan and duplicate: 3 statements on SQLite, 4 on PostgreSQL, the COMMIT counted.
+A resent nonce: the one SELECT (then the transaction's COMMIT, which writes nothing).
+
+Who may scan is the rule of checkin.scanning: the view passes the operator it checked
+(a logged-in staff member) or the scanner-link ids of the phone's session. When the
+SELECT finds no session, a cancelled event or no valid link for this event, scan_ticket
+returns None and the view asks scanning.scan_access(), which raises the reason.
+"""
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
+
+from app.errors import DomainError
+from app.events.models import Event, EventSession
+from app.extensions import db
+from app.org.models import Branch, Member
+from app.registration.models import Registration
+from app.timeutil import utcnow
+from app.txn import write_transaction
+
+from . import attendance
+from .constants import DUPLICATE, OK, REFUSED
+from .models import Checkin, ScannerLink, Ticket
+from .service import (
+    ScanResult,
+    _clean_nonce,
+    _nonce_race,
+    _printable,
+    decide,
+    parse_ticket_code,
+    scan_message,
+)
+
+METHOD = "ticket_scan"
+
+
+def _facts_query(session_id, parsed_code, nonce, link_ids, now, with_state):
+    locked = (sa.select(Registration.id, Registration.event_id, Registration.status,
+                        Registration.member_id, Registration.branch_id)
+              .where(Registration.id == sa.select(Ticket.registration_id)
+                     .where(Ticket.code == parsed_code).scalar_subquery())
+              .with_for_update()
+              .cte("locked"))
+    member, branch = aliased(Member, name="reg_member"), aliased(Branch, name="reg_branch")
+    seen = aliased(Checkin, name="seen")
+    seen_reg = aliased(Registration, name="seen_reg")
+    seen_member = aliased(Member, name="seen_member")
+    seen_branch = aliased(Branch, name="seen_branch")
+    if link_ids:
+        link = (sa.select(ScannerLink.id)
+                .where(ScannerLink.id.in_(link_ids), ScannerLink.event_id == EventSession.event_id,
+                       ScannerLink.revoked_at.is_(None), ScannerLink.expires_at > now)
+                .order_by(ScannerLink.id).limit(1).scalar_subquery())
+    else:
+        link = sa.null()
+    columns = [
+        EventSession.event_id, EventSession.starts_at, EventSession.ends_at,
+        EventSession.grace_minutes, Event.status.label("event_status"), link.label("link_id"),
+        locked.c.id.label("registration_id"), locked.c.event_id.label("registration_event_id"),
+        locked.c.status.label("registration_status"),
+        member.name.label("name"), branch.name.label("branch"),
+        seen.session_id.label("seen_session_id"), seen.kind.label("seen_kind"),
+        seen.result.label("seen_result"), seen.code.label("seen_code"),
+        seen.late.label("seen_late"), seen.at.label("seen_at"),
+        seen.registration_id.label("seen_registration_id"),
+        seen_member.name.label("seen_name"), seen_branch.name.label("seen_branch"),
+        sa.case((seen.result == DUPLICATE,
+                 attendance.first_at(seen.session_id, seen.kind, seen.registration_id)))
+        .label("seen_first_at"),
+    ]
+    if with_state:  # the write lock is held already (SQLite): the state is current
+        columns += attendance.state_columns(session_id, locked.c.id)
+    return (sa.select(*columns)
+            .select_from(EventSession)
+            .join(Event, Event.id == EventSession.event_id)
+            .outerjoin(locked, sa.true())
+            .outerjoin(member, member.id == locked.c.member_id)
+            .outerjoin(branch, branch.id == locked.c.branch_id)
+            .outerjoin(seen, seen.nonce == nonce if nonce else sa.false())
+            .outerjoin(seen_reg, seen_reg.id == seen.registration_id)
+            .outerjoin(seen_member, seen_member.id == seen_reg.member_id)
+            .outerjoin(seen_branch, seen_branch.id == seen_reg.branch_id)
+            .where(EventSession.id == session_id))
+
+
+def _seen_answer(facts):
+    member = ({"name": facts.seen_name, "branch": facts.seen_branch}
+              if facts.seen_registration_id is not None else None)
+    first = facts.seen_first_at
+    return ScanResult(facts.seen_result, facts.seen_code,
+                      scan_message(facts.seen_result, facts.seen_code, facts.seen_kind,
+                                   facts.seen_late, first),
+                      member, facts.seen_at, first, facts.seen_registration_id,
+                      bool(facts.seen_late))
+
+
+def scan_ticket(session_id, *, kind, code, nonce=None, device="", now=None, operator=None,
+                link_ids=()):
+    """A ticket scan for session ``session_id`` by ``operator`` (checked by the caller) or
+    by a phone holding the scanner links ``link_ids``. Returns perform_checkin()'s
+    ScanResult, or None when this scanner may not scan here (ask scan_access() why)."""
+    if kind not in ("entry", "exit"):
+        raise DomainError("bad_request")
+    nonce = _clean_nonce(nonce)
+    code = _printable(code)
+    at = now or utcnow()
+    with_state = db.session.get_bind().dialect.name == "sqlite"
+    query = _facts_query(session_id, parse_ticket_code(code), nonce, list(link_ids), utcnow(),
+                         with_state)
+    try:
+        with write_transaction():
+            facts = db.session.execute(query).one_or_none()
+            if (facts is None or facts.event_status == "cancelled"
+                    or (operator is None and facts.link_id is None)):
+                return None
+            if facts.seen_session_id is not None:  # a scanner resending: the first answer
+                if facts.seen_session_id != session_id:
+                    raise DomainError("bad_request")
+                return _seen_answer(facts)
+            answer = _record(session_id, facts, kind, code, nonce, device, at, operator,
+                             with_state)
+    except IntegrityError as error:  # the same nonce twice at once: the first answer stands
+        return _nonce_race(nonce, error)
+    return answer
+
+
+def _record(session_id, facts, kind, code, nonce, device, at, operator, with_state):
+    registration_id, first = facts.registration_id, None
+    if registration_id is None:
+        result, refusal = REFUSED, "unknown_ticket"
+    elif facts.registration_event_id != facts.event_id:
+        result, refusal = REFUSED, "wrong_event"
+    else:
+        state = facts if with_state else attendance.checkin_state(session_id, registration_id)
+        result, refusal = decide(facts, kind, METHOD, at, event_status=facts.event_status,
+                                 registration_status=facts.registration_status, state=state)
+        if result == DUPLICATE:
+            first = state.entered_at if refusal == "already_checked_in" else state.exited_at
+    late = result == OK and kind == "entry" and attendance.is_late(facts, at, METHOD)
+    db.session.execute(sa.insert(Checkin).values(
+        session_id=session_id, registration_id=registration_id, kind=kind, method=METHOD,
+        at=at, result=result, code=refusal, late=late,
+        operator_id=getattr(operator, "id", None),
+        scanner_link_id=None if operator is not None else facts.link_id,
+        device=(device or "")[:120], nonce=nonce, reason="", scanned=(code or "")[:200]))
+    member = ({"name": facts.name, "branch": facts.branch}
+              if registration_id is not None else None)
+    return ScanResult(result, refusal, scan_message(result, refusal, kind, late, first), member,
+                      at, first, registration_id, late)
