@@ -22,6 +22,8 @@ Who may scan is the rule of checkin.scanning: the view passes the operator it ch
 SELECT finds no session, a cancelled event or no valid link for this event, scan_ticket
 returns None and the view asks scanning.scan_access(), which raises the reason.
 """
+import functools
+
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
@@ -48,13 +50,18 @@ from .service import (
 )
 
 METHOD = "ticket_scan"
+_INSERT = Checkin.__table__.insert()
 
 
-def _facts_query(session_id, parsed_code, nonce, link_ids, now, with_state):
+@functools.cache
+def _facts_query(with_state, with_links):
+    """The one SELECT, built once per kind (building it costs more than running it).
+    Parameters: session_id, code, nonce, now and link_ids (with_links)."""
+    session_id = sa.bindparam("session_id")
     locked = (sa.select(Registration.id, Registration.event_id, Registration.status,
                         Registration.member_id, Registration.branch_id)
               .where(Registration.id == sa.select(Ticket.registration_id)
-                     .where(Ticket.code == parsed_code).scalar_subquery())
+                     .where(Ticket.code == sa.bindparam("code")).scalar_subquery())
               .with_for_update()
               .cte("locked"))
     member, branch = aliased(Member, name="reg_member"), aliased(Branch, name="reg_branch")
@@ -62,10 +69,12 @@ def _facts_query(session_id, parsed_code, nonce, link_ids, now, with_state):
     seen_reg = aliased(Registration, name="seen_reg")
     seen_member = aliased(Member, name="seen_member")
     seen_branch = aliased(Branch, name="seen_branch")
-    if link_ids:
+    if with_links:
         link = (sa.select(ScannerLink.id)
-                .where(ScannerLink.id.in_(link_ids), ScannerLink.event_id == EventSession.event_id,
-                       ScannerLink.revoked_at.is_(None), ScannerLink.expires_at > now)
+                .where(ScannerLink.id.in_(sa.bindparam("link_ids", expanding=True)),
+                       ScannerLink.event_id == EventSession.event_id,
+                       ScannerLink.revoked_at.is_(None),
+                       ScannerLink.expires_at > sa.bindparam("now"))
                 .order_by(ScannerLink.id).limit(1).scalar_subquery())
     else:
         link = sa.null()
@@ -92,7 +101,7 @@ def _facts_query(session_id, parsed_code, nonce, link_ids, now, with_state):
             .outerjoin(locked, sa.true())
             .outerjoin(member, member.id == locked.c.member_id)
             .outerjoin(branch, branch.id == locked.c.branch_id)
-            .outerjoin(seen, seen.nonce == nonce if nonce else sa.false())
+            .outerjoin(seen, seen.nonce == sa.bindparam("nonce"))  # None matches nothing
             .outerjoin(seen_reg, seen_reg.id == seen.registration_id)
             .outerjoin(seen_member, seen_member.id == seen_reg.member_id)
             .outerjoin(seen_branch, seen_branch.id == seen_reg.branch_id)
@@ -121,11 +130,14 @@ def scan_ticket(session_id, *, kind, code, nonce=None, device="", now=None, oper
     code = _printable(code)
     at = now or utcnow()
     with_state = db.session.get_bind().dialect.name == "sqlite"
-    query = _facts_query(session_id, parse_ticket_code(code), nonce, list(link_ids), utcnow(),
-                         with_state)
+    params = {"session_id": session_id, "code": parse_ticket_code(code), "nonce": nonce}
+    if operator is None:
+        params.update(link_ids=list(link_ids), now=utcnow())
+    query = _facts_query(with_state, operator is None)
     try:
         with write_transaction():
-            facts = db.session.execute(query).one_or_none()
+            # Core on the session's connection: no ORM entities, nothing to flush
+            facts = db.session.connection().execute(query, params).one_or_none()
             if (facts is None or facts.event_status == "cancelled"
                     or (operator is None and facts.link_id is None)):
                 return None
@@ -153,7 +165,7 @@ def _record(session_id, facts, kind, code, nonce, device, at, operator, with_sta
         if result == DUPLICATE:
             first = state.entered_at if refusal == "already_checked_in" else state.exited_at
     late = result == OK and kind == "entry" and attendance.is_late(facts, at, METHOD)
-    db.session.execute(sa.insert(Checkin).values(
+    db.session.connection().execute(_INSERT, dict(
         session_id=session_id, registration_id=registration_id, kind=kind, method=METHOD,
         at=at, result=result, code=refusal, late=late,
         operator_id=getattr(operator, "id", None),
