@@ -148,6 +148,9 @@ def populate(tickets, sessions):
         {"registration_id": rid, "code": code}
         for rid, code in zip(registrations, codes, strict=True)])
     db.session.commit()
+    with db.engine.connect() as conn:  # planner statistics, as a database in use has them
+        conn.execute(sa.text("ANALYZE"))
+        conn.commit()
     return event, organizer, [s.id for s in event.sessions], codes
 
 
@@ -209,9 +212,12 @@ class Server:
     def __init__(self, target, url, workdir, name):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
+        self.ready = Path(workdir) / f"ready-{name}"
+        self.ready.mkdir()
         env = {**os.environ, "APP_ENV": "production", "SECRET_KEY": SECRET,
-               "DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
+               "DATABASE_URL": url, "PYTHONPATH": str(ROOT), "BENCH_READY_DIR": str(self.ready)}
         command = [sys.executable, "-m", "gunicorn", "--workers", "2", "--worker-class", "sync",
+                   "--config", str(ROOT / "bench" / "gunicorn_bench.py"),
                    "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning",
                    "--pythonpath", str(ROOT / "bench"), target]
         self.log_path = Path(workdir) / f"{name}.log"
@@ -220,15 +226,12 @@ class Server:
                                         stderr=subprocess.STDOUT)
 
     def wait(self):
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                break
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
-                    return
-            except OSError:
-                time.sleep(0.2)
+        """Until both workers have loaded their app (bench/gunicorn_bench.py)."""
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and self.process.poll() is None:
+            if len(list(self.ready.iterdir())) >= 2:
+                return
+            time.sleep(0.2)
         raise SystemExit(f"gunicorn did not start:\n{self.log_path.read_text()[-2000:]}")
 
     def stop(self):
@@ -300,6 +303,15 @@ def wrk(base, session_id, prefix, codes_file, cookie, csrf, seconds, workdir, pa
 
 
 # ------------------------------------------------------------------ checks
+
+def checked_in(session_id):
+    """The codes of the tickets with a successful entry in the session."""
+    db.session.rollback()
+    return db.session.scalars(
+        sa.select(Ticket.code).join(Checkin, Checkin.registration_id == Ticket.registration_id)
+        .where(Checkin.session_id == session_id, Checkin.kind == "entry", Checkin.result == "ok")
+        .order_by(Ticket.code)).all()
+
 
 class Checks:
     """Exactly-once, read from the database after every round."""
@@ -407,8 +419,14 @@ def run_database(url, args, workdir):
                     if kind == "floor":
                         return wrk(floor.base, fsid, f"floor{r}", codes_file, cookie, csrf,
                                    seconds, workdir)
-                    prefix = f"new{r}" if kind in ("new", "resent") else f"dup{r}"
-                    return wrk(ours.base, sid, prefix, codes_file, cookie, csrf, seconds, workdir)
+                    if kind == "new":
+                        return wrk(ours.base, sid, f"new{r}", codes_file, cookie, csrf, seconds,
+                                   workdir)
+                    # again: the tickets (and, resent, the very nonces) of the new round
+                    scanned = Path(workdir) / f"scanned-{name}-{r}.txt"
+                    scanned.write_text("\n".join(checked_in(sid)) + "\n")
+                    prefix = f"new{r}" if kind == "resent" else f"dup{r}"
+                    return wrk(ours.base, sid, prefix, scanned, cookie, csrf, seconds, workdir)
 
                 order = ["new", "floor", "duplicate", "resent"] if r % 2 == 0 else \
                     ["floor", "new", "resent", "duplicate"]

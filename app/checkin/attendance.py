@@ -412,9 +412,12 @@ def first_checkin(session_id, kind, registration_id=None, member_id=None):
 def first_at(session_id, kind, registration_id):
     """The time of the first successful row of ``kind`` of a registration in a session, as
     a scalar subquery (None when there is none); arguments are columns or plain values."""
+    # kind || '' and result || '': the condition of successful(kind), written so that no
+    # planner walks every successful row of the session (ix_checkin_session_result) to
+    # find one registration's: it takes ix_checkin_registration, a handful of rows.
     return (sa.select(Checkin.at)
             .where(Checkin.session_id == session_id, Checkin.registration_id == registration_id,
-                   successful(kind))
+                   Checkin.kind.concat("") == kind, Checkin.result.concat("") == OK)
             .order_by(*FIRST).limit(1).scalar_subquery())
 
 
