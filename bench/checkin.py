@@ -264,9 +264,13 @@ function init(args)
 end
 function request()
   local code = codes[(counter %% #codes) + 1]
+  local lap = math.floor(counter / #codes)
   counter = counter + step
+  -- past the end of the list: the same tickets again, with new nonces unless resending
+  local nonce = "%(prefix)s-" .. code
+  if lap > 0 and not %(resend)s then nonce = nonce .. "-" .. lap end
   return wrk.format(nil, "%(path)s", nil,
-    '{"code":"' .. code .. '","kind":"entry","nonce":"%(prefix)s-' .. code .. '"}')
+    '{"code":"' .. code .. '","kind":"entry","nonce":"' .. nonce .. '"}')
 end
 %(delay)s
 function done(summary, latency, requests)
@@ -283,11 +287,12 @@ end
 
 
 def wrk(base, session_id, prefix, codes_file, cookie, csrf, seconds, workdir, pace_ms=0,
-        connections=CONNECTIONS):
-    script = Path(workdir) / f"{prefix}.lua"
+        connections=CONNECTIONS, resend=False):
+    script = Path(workdir) / f"{prefix}-{session_id}.lua"
     script.write_text(LUA % {
         "codes": codes_file, "threads": THREADS, "cookie": cookie, "csrf": csrf,
         "path": f"/api/v1/sessions/{session_id}/scans", "prefix": prefix,
+        "resend": "true" if resend else "false",
         "delay": f"function delay() return {pace_ms} end" if pace_ms else ""})
     done = subprocess.run(["wrk", "-t", str(THREADS), "-c", str(connections), "-d",
                            f"{max(1, round(seconds))}s", "--timeout", "10s", "-s", str(script),
@@ -426,7 +431,8 @@ def run_database(url, args, workdir):
                     scanned = Path(workdir) / f"scanned-{name}-{r}.txt"
                     scanned.write_text("\n".join(checked_in(sid)) + "\n")
                     prefix = f"new{r}" if kind == "resent" else f"dup{r}"
-                    return wrk(ours.base, sid, prefix, scanned, cookie, csrf, seconds, workdir)
+                    return wrk(ours.base, sid, prefix, scanned, cookie, csrf, seconds, workdir,
+                               resend=kind == "resent")
 
                 order = ["new", "floor", "duplicate", "resent"] if r % 2 == 0 else \
                     ["floor", "new", "resent", "duplicate"]

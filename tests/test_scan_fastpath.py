@@ -9,7 +9,6 @@ import pytest
 import sqlalchemy as sa
 
 from app.checkin import service as checkin
-from app.checkin.models import Checkin
 from app.events import service as events
 from app.extensions import db
 from app.registration import leave_requests, signup

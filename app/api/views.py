@@ -14,8 +14,7 @@ from flask import Blueprint, jsonify, request
 from flask_wtf.csrf import CSRFError, generate_csrf
 from werkzeug.exceptions import HTTPException
 
-from app.checkin import attendance
-from app.checkin import fastscan
+from app.checkin import attendance, fastscan
 from app.checkin import service as checkin
 from app.checkin.constants import CHECKIN_KINDS
 from app.checkin.scanning import (
