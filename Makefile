@@ -11,7 +11,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint setup db bench bench-quick browser print-tools deploy-tools fonts clean
+.PHONY: run test lint setup db bench bench-quick bench-tools browser print-tools deploy-tools fonts clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,9 @@ print-tools:
 deploy-tools:
 	@bash scripts/ensure-deploy-tools.sh
 
+bench-tools:
+	@bash scripts/ensure-bench-tools.sh
+
 fonts: $(VENV)/.dev print-tools
 	$(BIN)/python scripts/build_fonts.py
 	$(BIN)/python scripts/build_fonts.py --check
@@ -57,19 +60,21 @@ lint: $(VENV)/.dev
 test: $(VENV)/.dev browser print-tools deploy-tools lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: $(VENV)/.dev
+bench: $(VENV)/.dev bench-tools
 	$(BIN)/python bench/bench_import.py
 	$(BIN)/python bench/bench_printing.py
 	$(BIN)/python bench/bench_pages.py
 	$(BIN)/python bench/bench_certificates.py
 	$(BIN)/python bench/bench_reports.py
+	$(BIN)/python bench/checkin.py --both --report bench/out
 
-bench-quick: $(VENV)/.dev
+bench-quick: $(VENV)/.dev bench-tools
 	$(BIN)/python bench/bench_import.py --rows 2000
 	$(BIN)/python bench/bench_printing.py --quick
 	$(BIN)/python bench/bench_pages.py --quick
 	$(BIN)/python bench/bench_certificates.py --quick
 	$(BIN)/python bench/bench_reports.py --quick
+	$(BIN)/python bench/checkin.py --quick
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-output
