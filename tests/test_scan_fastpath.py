@@ -78,6 +78,14 @@ def test_a_scan_costs_a_select_an_insert_and_the_commit(scene, phone):
     assert [r.result for r in rows()] == ["ok", "duplicate"]
 
 
+def test_a_scan_does_not_sign_the_session_again(scene, phone):
+    """The phone's cookie stays as the link page set it: no new Set-Cookie per scan."""
+    response = scan(phone, scene.session.id, scene.alice_code)
+    assert response.status_code == 200 and "Set-Cookie" not in response.headers
+    summary = phone.get(f"/api/v1/sessions/{scene.session.id}/summary")
+    assert "session=" in summary.headers.get("Set-Cookie", "")  # other requests still refresh it
+
+
 def test_a_refused_scan_costs_no_more(scene, phone):
     for code in (scene.bob_code, "NOT-A-TICKET"):
         _, seen = counted(phone, scene.session.id, code, f"n-{code}", kind="exit")

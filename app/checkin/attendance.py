@@ -74,6 +74,7 @@ An aggregate reuses the rows: statistics of a year are
 ``select(rows.c.branch_id, *totals(rows)).group_by(rows.c.branch_id)`` with
 ``rows = attendance_rows(sessions=sessions_in_year(2026))``.
 """
+import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -428,11 +429,18 @@ def state_columns(session_id, registration_id):
             first_at(session_id, "exit", registration_id).label("exited_at"))
 
 
+@functools.cache
+def _state_query():
+    return sa.select(*state_columns(sa.bindparam("session_id"), sa.bindparam("registration_id")))
+
+
 def checkin_state(session_id, registration_id):
     """(on_leave, entered_at, exited_at) of a registration in a session, in one query: an
     approved leave covers it, the first successful entry's and exit's times (or None).
-    Read with the registration locked, it decides perform_checkin's refusals."""
-    return db.session.execute(sa.select(*state_columns(session_id, registration_id))).one()
+    Read with the registration locked, it decides perform_checkin's refusals. (Read on
+    the session's connection: no autoflush; the callers have flushed what they wrote.)"""
+    return db.session.connection().execute(
+        _state_query(), {"session_id": session_id, "registration_id": registration_id}).one()
 
 
 def entered_sessions(registration_id):

@@ -149,7 +149,11 @@ def scan_ticket(session_id, *, kind, code, nonce=None, device="", now=None, oper
                              with_state)
     except IntegrityError as error:  # the same nonce twice at once: the first answer stands
         return _nonce_race(nonce, error)
-    return answer
+    result, refusal, late, first = answer  # the message after the COMMIT: the lock is short
+    member = ({"name": facts.name, "branch": facts.branch}
+              if facts.registration_id is not None else None)
+    return ScanResult(result, refusal, scan_message(result, refusal, kind, late, first), member,
+                      at, first, facts.registration_id, late)
 
 
 def _record(session_id, facts, kind, code, nonce, device, at, operator, with_state):
@@ -171,7 +175,4 @@ def _record(session_id, facts, kind, code, nonce, device, at, operator, with_sta
         operator_id=getattr(operator, "id", None),
         scanner_link_id=None if operator is not None else facts.link_id,
         device=(device or "")[:120], nonce=nonce, reason="", scanned=(code or "")[:200]))
-    member = ({"name": facts.name, "branch": facts.branch}
-              if registration_id is not None else None)
-    return ScanResult(result, refusal, scan_message(result, refusal, kind, late, first), member,
-                      at, first, registration_id, late)
+    return result, refusal, late, first
