@@ -27,7 +27,7 @@ from app.checkin.scanning import (
     search_limited,
 )
 from app.errors import HTTP_CODES, DomainError, error_body
-from app.extensions import db
+from app.extensions import db, limiter
 from app.web import MAX_ID, carries_login
 
 from .openapi import MAX_QUERY_LENGTH, NOT_BLANK, openapi_document
@@ -164,6 +164,7 @@ def csrf_token():
 
 
 @bp.route("/sessions/<int:session_id>/scans", methods=["POST"])
+@limiter.exempt  # no limit applies to a scan: skip the limiter's per-request look-up
 def scan(session_id):
     """The hot path of a check-in (issue 12): a phone with a scanner link is not a login,
     so no user is loaded, and checkin.fastscan reads what the rules need in one SELECT."""

@@ -39,6 +39,7 @@ from app.txn import write_transaction
 from . import attendance
 from .constants import DUPLICATE, OK, REFUSED
 from .models import Checkin, ScannerLink, Ticket
+from .scanning import MAX_LINKS
 from .service import (
     ScanResult,
     _clean_nonce,
@@ -56,7 +57,7 @@ _INSERT = Checkin.__table__.insert()
 @functools.cache
 def _facts_query(with_state, with_links):
     """The one SELECT, built once per kind (building it costs more than running it).
-    Parameters: session_id, code, nonce, now and link_ids (with_links)."""
+    Parameters: session_id, code, nonce, and with_links now and link_0 .. link_4."""
     session_id = sa.bindparam("session_id")
     locked = (sa.select(Registration.id, Registration.event_id, Registration.status,
                         Registration.member_id, Registration.branch_id)
@@ -71,7 +72,7 @@ def _facts_query(with_state, with_links):
     seen_branch = aliased(Branch, name="seen_branch")
     if with_links:
         link = (sa.select(ScannerLink.id)
-                .where(ScannerLink.id.in_(sa.bindparam("link_ids", expanding=True)),
+                .where(ScannerLink.id.in_([sa.bindparam(f"link_{n}") for n in range(MAX_LINKS)]),
                        ScannerLink.event_id == EventSession.event_id,
                        ScannerLink.revoked_at.is_(None),
                        ScannerLink.expires_at > sa.bindparam("now"))
@@ -129,10 +130,13 @@ def scan_ticket(session_id, *, kind, code, nonce=None, device="", now=None, oper
     nonce = _clean_nonce(nonce)
     code = _printable(code)
     at = now or utcnow()
-    with_state = db.session.get_bind().dialect.name == "sqlite"
+    with_state = db.engine.dialect.name == "sqlite"
     params = {"session_id": session_id, "code": parse_ticket_code(code), "nonce": nonce}
     if operator is None:
-        params.update(link_ids=list(link_ids), now=utcnow())
+        # a fixed number of parameters (an expanding IN would be rendered again per scan)
+        ids = list(link_ids)[-MAX_LINKS:]
+        params.update({f"link_{n}": ids[n] if n < len(ids) else None for n in range(MAX_LINKS)},
+                      now=utcnow())
     query = _facts_query(with_state, operator is None)
     try:
         with write_transaction():
