@@ -36,6 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from datetime import timedelta
 from pathlib import Path
 
@@ -321,17 +322,25 @@ def checked_in(session_id):
 class Checks:
     """Exactly-once, read from the database after every round."""
 
-    def __init__(self):
-        self.failures = []
-
     def fail(self, text):
         print("  FAIL:", text)
         self.failures.append(text)
 
-    @staticmethod
-    def counts(session_id):
+    def __init__(self, base):
+        self.failures = []
+        self.base = base
+
+    def settle(self):
+        """Requests still queued at the server when wrk stopped are served after it: wait
+        for a few requests sent after them (each worker's queue is first in, first out)."""
+        for _ in range(4):
+            with urllib.request.urlopen(self.base + "/healthz", timeout=60) as response:
+                response.read()
+
+    def counts(self, session_id):
         """The session's rows by result, once the requests still in flight when wrk
         stopped have been written (the counts hold still for a moment)."""
+        self.settle()
         last = None
         for _ in range(100):
             db.session.rollback()
@@ -341,7 +350,7 @@ class Checks:
             if now == last:
                 return now
             last = now
-            time.sleep(0.3)
+            time.sleep(0.5)
         return last
 
     @staticmethod
@@ -405,13 +414,14 @@ def run_database(url, args, workdir):
     ours_sessions, floor_sessions = sessions[:rounds], sessions[rounds:2 * rounds]
     steady_session = sessions[-2]
 
-    checks = Checks()
+    checks = None
     figures = {"new": [], "duplicate": [], "resent": [], "floor": []}
     ours = Server("wsgi:app", url, workdir, f"app-{name}")
     floor = Server("floor_app:app", url, workdir, f"floor-{name}")
     try:
         ours.wait()
         floor.wait()
+        checks = Checks(ours.base)
         # Warm up: every worker imports, connects and compiles its statements once.
         for server in (ours, floor):
             wrk(server.base, sessions[-1], f"warm{server.port}", codes_file, cookie, csrf, 1,
@@ -462,7 +472,7 @@ def run_database(url, args, workdir):
     finally:
         ours.stop()
         floor.stop()
-        if checks.failures:
+        if checks is not None and checks.failures:
             for server in (ours, floor):
                 print(f"  {server.log_path.name}:", server.log_path.read_text()[-1500:])
 
