@@ -72,6 +72,8 @@ def _sqlite_on_connect(dbapi_connection, connection_record):
 def _sqlite_begin(connection):
     if connection.dialect.name == "sqlite":
         mode = connection.get_execution_options().get("sqlite_begin", "")
+        if mode == "NONE":  # each statement on its own until the caller's BEGIN (checkin.fastscan)
+            return
         connection.exec_driver_sql(f"BEGIN {mode}".strip())
 
 

@@ -55,7 +55,7 @@ _INSERT = Checkin.__table__.insert()
 
 
 @functools.cache
-def _facts_query(with_state, with_links):
+def _facts_query(with_links):
     """The one SELECT, built once per kind (building it costs more than running it).
     Parameters: session_id, code, nonce, and with_links now and link_0 .. link_4."""
     session_id = sa.bindparam("session_id")
@@ -94,8 +94,6 @@ def _facts_query(with_state, with_links):
                  attendance.first_at(seen.session_id, seen.kind, seen.registration_id)))
         .label("seen_first_at"),
     ]
-    if with_state:  # the write lock is held already (SQLite): the state is current
-        columns += attendance.state_columns(session_id, locked.c.id)
     return (sa.select(*columns)
             .select_from(EventSession)
             .join(Event, Event.id == EventSession.event_id)
@@ -120,6 +118,15 @@ def _seen_answer(facts):
                       bool(facts.seen_late))
 
 
+@functools.cache
+def _sqlite_state_query():
+    """SQLite, under the write lock: the registration's status and its state."""
+    registration_id = sa.bindparam("registration_id")
+    return (sa.select(Registration.status,
+                      *attendance.state_columns(sa.bindparam("session_id"), registration_id))
+            .where(Registration.id == registration_id))
+
+
 def scan_ticket(session_id, *, kind, code, nonce=None, device="", now=None, operator=None,
                 link_ids=()):
     """A ticket scan for session ``session_id`` by ``operator`` (checked by the caller) or
@@ -130,29 +137,23 @@ def scan_ticket(session_id, *, kind, code, nonce=None, device="", now=None, oper
     nonce = _clean_nonce(nonce)
     code = _printable(code)
     at = now or utcnow()
-    with_state = db.engine.dialect.name == "sqlite"
     params = {"session_id": session_id, "code": parse_ticket_code(code), "nonce": nonce}
     if operator is None:
         # a fixed number of parameters (an expanding IN would be rendered again per scan)
         ids = list(link_ids)[-MAX_LINKS:]
         params.update({f"link_{n}": ids[n] if n < len(ids) else None for n in range(MAX_LINKS)},
                       now=utcnow())
-    query = _facts_query(with_state, operator is None)
+    query = _facts_query(operator is None)
+    write = (session_id, kind, code, nonce, device, at, operator)
     try:
-        with write_transaction():
-            # Core on the session's connection: no ORM entities, nothing to flush
-            facts = db.session.connection().execute(query, params).one_or_none()
-            if (facts is None or facts.event_status == "cancelled"
-                    or (operator is None and facts.link_id is None)):
-                return None
-            if facts.seen_session_id is not None:  # a scanner resending: the first answer
-                if facts.seen_session_id != session_id:
-                    raise DomainError("bad_request")
-                return _seen_answer(facts)
-            answer = _record(session_id, facts, kind, code, nonce, device, at, operator,
-                             with_state)
+        if db.engine.dialect.name == "sqlite":
+            facts, answer = _scan_sqlite(query, params, write)
+        else:
+            facts, answer = _scan_locked(query, params, write)
     except IntegrityError as error:  # the same nonce twice at once: the first answer stands
         return _nonce_race(nonce, error)
+    if not isinstance(answer, tuple):
+        return answer  # None (may not scan here) or a resent nonce's first answer
     result, refusal, late, first = answer  # the message after the COMMIT: the lock is short
     member = ({"name": facts.name, "branch": facts.branch}
               if facts.registration_id is not None else None)
@@ -160,16 +161,73 @@ def scan_ticket(session_id, *, kind, code, nonce=None, device="", now=None, oper
                       at, first, facts.registration_id, late)
 
 
-def _record(session_id, facts, kind, code, nonce, device, at, operator, with_state):
+def _before_writing(facts, session_id, operator):
+    """None when the scan goes on to write; else what scan_ticket answers: None (may not
+    scan here) or a resent nonce's first answer."""
+    if (facts is None or facts.event_status == "cancelled"
+            or (operator is None and facts.link_id is None)):
+        return False, None
+    if facts.seen_session_id is not None:  # a scanner resending: the first answer
+        if facts.seen_session_id != session_id:
+            raise DomainError("bad_request")
+        return False, _seen_answer(facts)
+    return True, None
+
+
+def _scan_locked(query, params, write):
+    """PostgreSQL: the facts with the registration locked, its state read after the lock."""
+    session_id = write[0]
+    with write_transaction():
+        # Core on the session's connection: no ORM entities, nothing to flush
+        facts = db.session.connection().execute(query, params).one_or_none()
+        goes_on, answer = _before_writing(facts, session_id, write[-1])
+        if not goes_on:
+            return facts, answer
+        answer = _record(facts, *write, state_of=lambda registration_id: (
+            facts.registration_status, attendance.checkin_state(session_id, registration_id)))
+    return facts, answer
+
+
+def _scan_sqlite(query, params, write):
+    """SQLite: one writer at a time for the whole database, so the write lock is taken
+    after the facts are read (without a transaction: a resent nonce costs that one
+    SELECT) and held only for the registration's state, the INSERT and the COMMIT."""
+    session_id = write[0]
+    if db.session().in_transaction():
+        db.session.commit()  # staff: the read transaction of the login and the access check
+    connection = db.session.connection(execution_options={"sqlite_begin": "NONE"})
+    try:
+        facts = connection.execute(query, params).one_or_none()
+        goes_on, answer = _before_writing(facts, session_id, write[-1])
+        if not goes_on:
+            return facts, answer
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+        def state_of(registration_id):
+            state = connection.execute(_sqlite_state_query(), {
+                "session_id": session_id, "registration_id": registration_id}).one()
+            return state.status, state
+
+        answer = _record(facts, *write, state_of=state_of)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return facts, answer
+
+
+def _record(facts, session_id, kind, code, nonce, device, at, operator, state_of):
+    """Decide and write the row; (result, code, late, first). ``state_of(registration_id)``:
+    (registration status, attendance state), read with the registration locked."""
     registration_id, first = facts.registration_id, None
     if registration_id is None:
         result, refusal = REFUSED, "unknown_ticket"
     elif facts.registration_event_id != facts.event_id:
         result, refusal = REFUSED, "wrong_event"
     else:
-        state = facts if with_state else attendance.checkin_state(session_id, registration_id)
+        status, state = state_of(registration_id)
         result, refusal = decide(facts, kind, METHOD, at, event_status=facts.event_status,
-                                 registration_status=facts.registration_status, state=state)
+                                 registration_status=status, state=state)
         if result == DUPLICATE:
             first = state.entered_at if refusal == "already_checked_in" else state.exited_at
     late = result == OK and kind == "entry" and attendance.is_late(facts, at, METHOD)
