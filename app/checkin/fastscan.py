@@ -1,21 +1,21 @@
 """The scan API's check-in in the fewest round trips the rules allow (issue 12): scan_ticket().
 
 Same checks, same row and same answer as perform_checkin(method="ticket_scan") (both ask
-service.decide() and attendance.checkin_state()), but read in one statement where
-perform_checkin reads in many:
+service.decide() over attendance's state columns), but read in one statement where
+perform_checkin reads in many. One SELECT reads the session and its event, the valid
+scanner link this phone holds for the event, the row of a resent nonce with its answer,
+and the ticket's registration with its member and branch. Then:
 
-* inside the write transaction from the start (SQLite: BEGIN IMMEDIATE, so nothing is
-  read twice), one SELECT reads the session and its event, the valid scanner link this
-  phone holds for the event, the row of a resent nonce with its answer, and the ticket's
-  registration with its member and branch. The registration is locked in that statement
-  (a FOR UPDATE CTE on PostgreSQL; on SQLite the write lock is already held);
-* the registration's state (leave, first entry, first exit) is read after the lock:
-  in the same SELECT on SQLite, in a second one on PostgreSQL (READ COMMITTED: the
-  statement that waited for the lock still sees its old snapshot);
-* one INSERT, one COMMIT.
+* PostgreSQL: that SELECT runs inside the transaction and locks the registration (a FOR
+  UPDATE CTE); a second SELECT reads its state (leave, first entry, first exit) after the
+  lock, as READ COMMITTED gives the statement that waited for it its old snapshot; then
+  the INSERT and the COMMIT.
+* SQLite: one writer at a time for the whole database, so the first SELECT runs without a
+  transaction and the write lock (BEGIN IMMEDIATE) is taken for the registration's status
+  and state, the INSERT and the COMMIT only: the lock is held about as long as the floor's.
 
-New scan and duplicate: 3 statements on SQLite, 4 on PostgreSQL, the COMMIT counted.
-A resent nonce: the one SELECT (then the transaction's COMMIT, which writes nothing).
+New scan and duplicate: 4 statements, the COMMIT counted (BEGIN not). A resent nonce: the
+one SELECT (on PostgreSQL, then the COMMIT of a transaction that wrote nothing).
 
 Who may scan is the rule of checkin.scanning: the view passes the operator it checked
 (a logged-in staff member) or the scanner-link ids of the phone's session. When the
