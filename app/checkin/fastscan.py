@@ -183,40 +183,42 @@ def _scan_locked(query, params, write):
         goes_on, answer = _before_writing(facts, session_id, write[-1])
         if not goes_on:
             return facts, answer
-        answer = _record(facts, *write, state_of=lambda registration_id: (
-            facts.registration_status, attendance.checkin_state(session_id, registration_id)))
+        def state_of(registration_id):  # the status as the locking SELECT read it
+            return (facts.registration_status,
+                    attendance.checkin_state(session_id, registration_id))
+
+        answer = _record(db.session.connection(), facts, *write, state_of=state_of)
     return facts, answer
 
 
 def _scan_sqlite(query, params, write):
     """SQLite: one writer at a time for the whole database, so the write lock is taken
     after the facts are read (without a transaction: a resent nonce costs that one
-    SELECT) and held only for the registration's state, the INSERT and the COMMIT."""
+    SELECT) and held only for the registration's state, the INSERT and the COMMIT. On a
+    connection of its own: two SELECTs and an INSERT need no ORM session."""
     session_id = write[0]
-    if db.session().in_transaction():
-        db.session.commit()  # staff: the read transaction of the login and the access check
-    connection = db.session.connection(execution_options={"sqlite_begin": "NONE"})
-    try:
+    with db.engine.connect().execution_options(sqlite_begin="NONE") as connection:
         facts = connection.execute(query, params).one_or_none()
         goes_on, answer = _before_writing(facts, session_id, write[-1])
         if not goes_on:
             return facts, answer
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
         def state_of(registration_id):
             state = connection.execute(_sqlite_state_query(), {
                 "session_id": session_id, "registration_id": registration_id}).one()
             return state.status, state
 
-        answer = _record(facts, *write, state_of=state_of)
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        try:
+            answer = _record(connection, facts, *write, state_of=state_of)
+            connection.commit()
+        except BaseException:
+            connection.rollback()
+            raise
     return facts, answer
 
 
-def _record(facts, session_id, kind, code, nonce, device, at, operator, state_of):
+def _record(connection, facts, session_id, kind, code, nonce, device, at, operator, state_of):
     """Decide and write the row; (result, code, late, first). ``state_of(registration_id)``:
     (registration status, attendance state), read with the registration locked."""
     registration_id, first = facts.registration_id, None
@@ -231,7 +233,7 @@ def _record(facts, session_id, kind, code, nonce, device, at, operator, state_of
         if result == DUPLICATE:
             first = state.entered_at if refusal == "already_checked_in" else state.exited_at
     late = result == OK and kind == "entry" and attendance.is_late(facts, at, METHOD)
-    db.session.connection().execute(_INSERT, dict(
+    connection.execute(_INSERT, dict(
         session_id=session_id, registration_id=registration_id, kind=kind, method=METHOD,
         at=at, result=result, code=refusal, late=late,
         operator_id=getattr(operator, "id", None),
