@@ -162,8 +162,8 @@ def scan_ticket(session_id, *, kind, code, nonce=None, device="", now=None, oper
 
 
 def _before_writing(facts, session_id, operator):
-    """None when the scan goes on to write; else what scan_ticket answers: None (may not
-    scan here) or a resent nonce's first answer."""
+    """(True, None) when the scan goes on to write; else (False, what scan_ticket answers):
+    None (may not scan here) or a resent nonce's first answer."""
     if (facts is None or facts.event_status == "cancelled"
             or (operator is None and facts.link_id is None)):
         return False, None
