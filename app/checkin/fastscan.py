@@ -151,6 +151,7 @@ def scan_ticket(session_id, *, kind, code, nonce=None, device="", now=None, oper
         else:
             facts, answer = _scan_locked(query, params, write)
     except IntegrityError as error:  # the same nonce twice at once: the first answer stands
+        db.session.rollback()  # staff: a snapshot older than the other request's row
         return _nonce_race(nonce, error)
     if not isinstance(answer, tuple):
         return answer  # None (may not scan here) or a resent nonce's first answer
