@@ -12,7 +12,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint setup db bench bench-quick browser print-tools deploy-tools fonts clean
+.PHONY: run test lint setup db bench bench-quick bench-tools browser print-tools deploy-tools fonts clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,9 @@ print-tools:
 deploy-tools:
 	@bash scripts/ensure-deploy-tools.sh
 
+bench-tools:
+	@bash scripts/ensure-bench-tools.sh
+
 fonts: $(VENV)/.dev print-tools
 	$(BIN)/python scripts/build_fonts.py
 	$(BIN)/python scripts/build_fonts.py --check
@@ -64,8 +67,9 @@ test: $(VENV)/.dev browser print-tools deploy-tools lint
 BENCH_OUT := bench/out
 BENCH_QUICK_OUT := bench/out-quick
 
-bench: $(VENV)/.dev browser
+bench: $(VENV)/.dev browser bench-tools
 	rm -rf $(BENCH_OUT) && mkdir -p $(BENCH_OUT)
+	-$(BIN)/python bench/checkin.py --both --report $(BENCH_OUT)
 	-$(BIN)/python bench/bench_register.py --both --report $(BENCH_OUT)
 	-$(BIN)/python bench/bench_pages.py --report $(BENCH_OUT)
 	-BENCH_REPORT_DIR=$(BENCH_OUT) $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_browser_scanner_3g.py
@@ -77,8 +81,9 @@ bench: $(VENV)/.dev browser
 
 # The quick pass CI runs: small loads, every correctness check, no timing threshold that the
 # shared machine could miss; its summary goes to bench/out-quick/BENCHMARKS.md, not docs/.
-bench-quick: $(VENV)/.dev
+bench-quick: $(VENV)/.dev bench-tools
 	rm -rf $(BENCH_QUICK_OUT) && mkdir -p $(BENCH_QUICK_OUT)
+	$(BIN)/python bench/checkin.py --quick --report $(BENCH_QUICK_OUT)
 	$(BIN)/python bench/bench_register.py --quick --report $(BENCH_QUICK_OUT)
 	$(BIN)/python bench/bench_pages.py --quick --report $(BENCH_QUICK_OUT)
 	$(BIN)/python bench/bench_import.py --rows 2000 --report $(BENCH_QUICK_OUT)

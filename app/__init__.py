@@ -72,6 +72,8 @@ def _sqlite_on_connect(dbapi_connection, connection_record):
 def _sqlite_begin(connection):
     if connection.dialect.name == "sqlite":
         mode = connection.get_execution_options().get("sqlite_begin", "")
+        if mode == "NONE":  # each statement on its own until the caller's BEGIN (checkin.fastscan)
+            return
         connection.exec_driver_sql(f"BEGIN {mode}".strip())
 
 
@@ -221,6 +223,7 @@ def _register_template_helpers(app):
             # The endpoint first: a static file or a health check loads no user.
             request.endpoint not in {"auth.change_password", "auth.logout", "auth.logout_everywhere",
                                  "static", "ops.healthz"}
+            and web.carries_login()  # nobody logged in: nothing to load (a scanner link's phone)
             and current_user.is_authenticated
             and current_user.must_change_password
         ):

@@ -1,7 +1,7 @@
 """Request plumbing shared by every page: numbers from URLs and query strings that
 the database can hold, so an absurd id or page number is a 404 or a default, never a 500;
 and the rate limit of the member-search endpoints."""
-from flask import Request, current_app, request
+from flask import Request, current_app, request, session
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from werkzeug.datastructures import ImmutableMultiDict
@@ -43,6 +43,14 @@ class BoundedArgs(ImmutableMultiDict):
 
 class AppRequest(Request):
     parameter_storage_class = BoundedArgs
+
+
+def carries_login():
+    """Whether this request may come from a logged-in member: its session names one, or
+    it carries a remember cookie. False means current_user is anonymous, known without
+    loading anything (a scanner link's phone, a visitor)."""
+    cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    return "_user_id" in session or cookie in request.cookies
 
 
 def install(app):

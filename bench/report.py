@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ORDER = ["bench_register", "bench_pages", "bench_scanner_3g", "bench_import", "bench_reports",
+ORDER = ["checkin", "bench_register", "bench_pages", "bench_scanner_3g", "bench_import", "bench_reports",
          "bench_printing", "bench_certificates", "bench_statistics"]
 
 

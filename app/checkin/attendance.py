@@ -64,6 +64,9 @@ Readers
 ``hours_by_member(year, member_ids=None)``  {member_id: 学时 of sessions in that (local) year}
 ``completion(ids)``                   {registration_id: Completion} (结业)
 ``first_checkin(session_id, kind, registration_id=None, member_id=None)``  the first successful row
+``first_at(session_id, kind, registration_id)``  its time, as a scalar subquery (columns or values)
+``checkin_state(session_id, registration_id)``  (on leave, first entry at, first exit at), one query:
+                                      perform_checkin's and the scan's state checks
 ``on_leave(registration_id, session_id)``  whether an approved leave covers it (perform_checkin's refusal)
 ``entered_sessions(registration_id)``  sessions it came to (the leave service refuses leave for them)
 
@@ -71,6 +74,7 @@ An aggregate reuses the rows: statistics of a year are
 ``select(rows.c.branch_id, *totals(rows)).group_by(rows.c.branch_id)`` with
 ``rows = attendance_rows(sessions=sessions_in_year(2026))``.
 """
+import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -404,6 +408,39 @@ def first_checkin(session_id, kind, registration_id=None, member_id=None):
         query = query.join(Registration, Registration.id == Checkin.registration_id).where(
             Registration.member_id == member_id)
     return db.session.scalar(query.order_by(*FIRST).limit(1))
+
+
+def first_at(session_id, kind, registration_id):
+    """The time of the first successful row of ``kind`` of a registration in a session, as
+    a scalar subquery (None when there is none); arguments are columns or plain values."""
+    # kind || '' and result || '': the condition of successful(kind), written so that no
+    # planner walks every successful row of the session (ix_checkin_session_result) to
+    # find one registration's: it takes ix_checkin_registration, a handful of rows.
+    return (sa.select(Checkin.at)
+            .where(Checkin.session_id == session_id, Checkin.registration_id == registration_id,
+                   Checkin.kind.concat("") == kind, Checkin.result.concat("") == OK)
+            .order_by(*FIRST).limit(1).scalar_subquery())
+
+
+def state_columns(session_id, registration_id):
+    """The labelled columns of checkin_state(), to add to a query of one's own."""
+    return (leave_covers(registration_id, session_id).label("on_leave"),
+            first_at(session_id, "entry", registration_id).label("entered_at"),
+            first_at(session_id, "exit", registration_id).label("exited_at"))
+
+
+@functools.cache
+def _state_query():
+    return sa.select(*state_columns(sa.bindparam("session_id"), sa.bindparam("registration_id")))
+
+
+def checkin_state(session_id, registration_id):
+    """(on_leave, entered_at, exited_at) of a registration in a session, in one query: an
+    approved leave covers it, the first successful entry's and exit's times (or None).
+    Read with the registration locked, it decides perform_checkin's refusals. (Read on
+    the session's connection: no autoflush; the callers have flushed what they wrote.)"""
+    return db.session.connection().execute(
+        _state_query(), {"session_id": session_id, "registration_id": registration_id}).one()
 
 
 def entered_sessions(registration_id):

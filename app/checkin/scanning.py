@@ -81,9 +81,13 @@ def forget_links():
     flask_session.pop(LINKS_KEY, None)
 
 
+def scanner_link_ids():
+    """The ids of the scanner links this browser opened (not checked: see link_for_event)."""
+    return [i for i in flask_session.get(LINKS_KEY) or [] if isinstance(i, int)]
+
+
 def _links_in_session():
-    ids = flask_session.get(LINKS_KEY) or []
-    ids = [i for i in ids if isinstance(i, int)]
+    ids = scanner_link_ids()
     if not ids:
         return []
     return db.session.scalars(db.select(ScannerLink).where(ScannerLink.id.in_(ids))).all()

@@ -1,5 +1,6 @@
-"""Check-in rules. perform_checkin() is the only writer of Checkin rows: the scanner,
-the ticket page, self check-in, manual check-in and back-fill all go through it.
+"""Check-in rules. perform_checkin() is the only writer of Checkin rows: the ticket page,
+self check-in, manual check-in and back-fill all go through it; the scan API's ticket scans
+go through checkin.fastscan.scan_ticket(), the same decide() in fewer statements.
 
 Ordered checks, each with a stable code (constants.CHECKIN_REFUSALS; messages in
 app/errors.py): unknown_ticket, wrong_event, event_cancelled, not_confirmed, on_leave,
@@ -140,14 +141,18 @@ def _answer(row):
     if row.result == DUPLICATE and registration is not None:
         earlier = attendance.first_checkin(row.session_id, row.kind, registration.id)
         first = earlier.at if earlier else None
-    params = {"first": format_local(first, "%H:%M") if first else ""}
-    if row.result == OK:
-        message = message_for("checkout_ok" if row.kind == "exit" else
-                              ("checkin_ok_late" if row.late else "checkin_ok"))
-    else:
-        message = message_for(row.code, **params)
-    return ScanResult(row.result, row.code, message, _member_json(registration), row.at, first,
+    return ScanResult(row.result, row.code, scan_message(row.result, row.code, row.kind, row.late,
+                                                         first),
+                      _member_json(registration), row.at, first,
                       registration.id if registration else None, row.late)
+
+
+def scan_message(result, code, kind, late, first):
+    """What the scanner shows for a stored answer (``first``: the first time, for a duplicate)."""
+    if result == OK:
+        return message_for("checkout_ok" if kind == "exit" else
+                           ("checkin_ok_late" if late else "checkin_ok"))
+    return message_for(code, first=format_local(first, "%H:%M") if first else "")
 
 
 # --------------------------------------------------------- perform_checkin
@@ -206,18 +211,13 @@ def record_checkin(session_id, *, kind="entry", method, code=None, registration_
         registration = lock(Registration, registration.id)
         row.registration_id = registration.id
     if refusal is None:
-        refusal = _check(session, registration, kind, method, now)
-    if refusal is None:
-        refusal = _check_state(session, registration, kind)
-    if refusal is None and slot_valid is False:
-        refusal = "expired_code"
-    if refusal is None:
-        row.result = OK
-        row.late = kind == "entry" and attendance.is_late(session, now, method)
-    elif refusal in ("already_checked_in", "already_checked_out"):
-        row.result, row.code = DUPLICATE, refusal
+        row.result, row.code = decide(
+            session, kind, method, now, event_status=session.event.status,
+            registration_status=registration.status,
+            state=attendance.checkin_state(session.id, registration.id), slot_valid=slot_valid)
     else:
         row.result, row.code = REFUSED, refusal
+    row.late = row.result == OK and kind == "entry" and attendance.is_late(session, now, method)
     db.session.add(row)
     db.session.flush()
     if method in ("manual", "backfill"):
@@ -271,14 +271,27 @@ def _identify(session, code, registration_id):
     return registration, None
 
 
-def _check(session, registration, kind, method, now):
-    if session.event.status == "cancelled":
-        return "event_cancelled"
-    if registration.status != "confirmed":
-        return "not_confirmed"
-    if kind == "entry" and attendance.on_leave(registration.id, session.id):
-        return "on_leave"
-    return _timing(session, method, now)
+def decide(session, kind, method, now, *, event_status, registration_status, state,
+           slot_valid=None):
+    """(result, code) for an identified registration of the session's event: the ordered
+    checks after unknown_ticket and wrong_event. ``state`` is attendance.checkin_state()
+    (on_leave, entered_at, exited_at), read with the registration locked; ``session`` needs
+    starts_at and ends_at only. perform_checkin and the scan API's scan_ticket both ask it."""
+    if event_status == "cancelled":
+        refusal = "event_cancelled"
+    elif registration_status != "confirmed":
+        refusal = "not_confirmed"
+    elif kind == "entry" and state.on_leave:
+        refusal = "on_leave"
+    else:
+        refusal = _timing(session, method, now) or _check_state(kind, state)
+    if refusal is None and slot_valid is False:
+        refusal = "expired_code"
+    if refusal is None:
+        return OK, None
+    if refusal in ("already_checked_in", "already_checked_out"):
+        return DUPLICATE, refusal
+    return REFUSED, refusal
 
 
 def _timing(session, method, now):
@@ -294,16 +307,13 @@ def _timing(session, method, now):
     return None
 
 
-def _check_state(session, registration, kind):
+def _check_state(kind, state):
     """An entry once; an exit only after an entry, and once."""
-    def first(of_kind):
-        return attendance.first_checkin(session.id, of_kind, registration.id)
-
     if kind == "entry":
-        return "already_checked_in" if first("entry") is not None else None
-    if first("entry") is None:
+        return "already_checked_in" if state.entered_at is not None else None
+    if state.entered_at is None:
         return "not_checked_in"
-    return "already_checked_out" if first("exit") is not None else None
+    return "already_checked_out" if state.exited_at is not None else None
 
 
 # ---------------------------------------------------- rotating slot codes

@@ -100,8 +100,15 @@ def serve_static(filename):
     return response.make_conditional(request, accept_ranges=not compress)
 
 
+# The scan API (issue 12): a scan that changed nothing in the session does not sign and
+# send it again; the cookie lasts PERMANENT_SESSION_LIFETIME (31 days) from when the scanner
+# link was opened, longer than any link is valid, and the scanner page's GETs refresh it.
+UNSIGNED_ENDPOINTS = frozenset({"api.scan"})
+
+
 class SessionInterface(SecureCookieSessionInterface):
-    """Flask's signed-cookie sessions, except that a static file never saves one.
+    """Flask's signed-cookie sessions, except that a static file never saves one (nor
+    does an unchanged scan: UNSIGNED_ENDPOINTS).
 
     Flask-Login touches the session after every request, and a touched session adds
     ``Vary: Cookie``: browsers would then fetch a cached file again whenever the cookie
@@ -109,8 +116,11 @@ class SessionInterface(SecureCookieSessionInterface):
     writes the session."""
 
     def save_session(self, app, session, response):
-        if request.endpoint != "static":
-            super().save_session(app, session, response)
+        if request.endpoint == "static":
+            return
+        if request.endpoint in UNSIGNED_ENDPOINTS and not session.modified:
+            return  # the cookie the phone has stays good: no new signature per scan
+        super().save_session(app, session, response)
 
 
 def install(app):
