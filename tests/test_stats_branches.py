@@ -1,62 +1,32 @@
 """The branch statistics table (app/stats/branches.py): a worked example with every number
 written out, the roll-up of a moved member, scope, filters, an empty period, and the
 statements it takes."""
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 
 import pytest
+import time_machine
 
-from app.checkin import service as checkin
 from app.extensions import db
-from app.org.memberships import sync_memberships
 from app.stats.branches import branch_table
 from app.stats.models import HoursTarget
 from app.stats.periods import Filters, Period
 
 from .conftest import count_statements
-from .event_factories import BEFORE, approved_leave, join, make_event, make_training
+from .stats_world import AFTER, small_world
 
 YEAR = Filters(Period.year(2026))
 
 
-def manual(organizer, session, registration, at):
-    answer = checkin.perform_checkin(session.id, kind="entry", method="manual",
-                                     registration_id=registration.id, operator=organizer, now=at)
-    assert answer.result == "ok", answer
+@pytest.fixture(autouse=True)
+def clock():
+    """Early January 2027: every session of the worlds has taken place."""
+    with time_machine.travel(AFTER, tick=True):
+        yield
 
 
 @pytest.fixture
 def world(org, factory):
-    """A training class on 1 and 2 December 2026 (two sessions of 3 学时):
-    第一党支部: 甲 comes twice, 乙 comes once, 丙 (指定参加) is on leave for the first and
-    absent from the second; 第二党支部: 丁 is absent from both, 戊 did not register;
-    己 moved from the first branch to the second on 1 June and came to the first session.
-    A lecture of 2027 (甲 comes) is outside the year."""
-    o = org.organizer
-    event = make_training(o, sessions=2)
-    one, two = event.sessions
-    people = {}
-    for name, branch in (("甲", org.one), ("乙", org.one), ("丙", org.one), ("丁", org.two),
-                         ("戊", org.two), ("己", org.one)):
-        people[name] = factory.member(name=name, branch=branch)
-    ji = people["己"]
-    ji.branch_id = org.two.id
-    db.session.flush()
-    sync_memberships([ji.id], day=date(2026, 6, 1))
-    db.session.commit()
-    regs = {name: join(people[name], event) for name in ("甲", "乙", "丙", "丁", "己")}
-    regs["丙"].source = "invited"
-    db.session.commit()
-    approved_leave(o, regs["丙"], one)
-    manual(o, one, regs["甲"], one.starts_at)
-    manual(o, two, regs["甲"], two.starts_at)
-    manual(o, one, regs["乙"], one.starts_at + timedelta(minutes=30))
-    manual(o, one, regs["己"], one.starts_at)
-
-    lecture = make_event(o, hours=2, title="新年党课", kind="lecture", publish=True,
-                         start=datetime(2026, 12, 31, 17, 0, tzinfo=timezone.utc))  # 2027 locally
-    manual(o, lecture.sessions[0], join(people["甲"], lecture, now=BEFORE),
-           lecture.sessions[0].starts_at)
-    return people
+    return small_world(org, factory)
 
 
 def by_name(table):

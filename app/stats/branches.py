@@ -12,8 +12,8 @@ Definitions (DESIGN §3; every attendance flag from app/checkin/attendance.py):
   period (org/memberships.py). A member who moved from one branch to another in the
   period counts in both branches and once in a parent holding both.
 - 参与人数 people, 参与人次 presences, 学时 hours: totals() of the attendance rows of the
-  period's sessions (filtered by kind and event) whose registration's branch is in the
-  subtree: attendance counts for the branch kept on the registration.
+  period's sessions that have started (filtered by kind and event) whose registration's
+  branch is in the subtree: attendance counts for the branch kept on the registration.
 - 参与率 = people ÷ members; 人均学时 = hours ÷ members.
 - 低于目标 below: members of the subtree whose 学时 in the period (all kinds of events)
   fall short of their target (stats/targets.py membership_rows; counted once each).
@@ -33,6 +33,7 @@ from app.events.constants import EVENT_KINDS
 from app.events.models import Event
 from app.extensions import db
 from app.org.models import Branch
+from app.timeutil import utcnow
 
 from .targets import membership_rows
 
@@ -71,9 +72,9 @@ def _flag_sum(condition, value):
     return sa.func.sum(sa.case((condition, value), else_=0))
 
 
-def attendance_by_ancestor(filters, anc):
-    """{ancestor_id: numbers} of the attendance rows of the filtered sessions."""
-    rows = attendance_rows(sessions=filters.sessions())
+def attendance_by_ancestor(filters, anc, now):
+    """{ancestor_id: numbers} of the attendance rows of the filtered sessions started by ``now``."""
+    rows = attendance_rows(sessions=filters.sessions(now))
     sums = {column.name: column for column in totals(rows)}
     invited = rows.c.source == "invited"
     columns = [sums[key] for key in ("people", "presences", "hours", "expected", "present",
@@ -145,15 +146,16 @@ def _tree_order(branches, within):
     return out, children
 
 
-def branch_table(filters, within=None):
+def branch_table(filters, within=None, now=None):
     """The BranchTable of ``filters`` (stats/periods.py) over the whole tree, or over the
-    subtree of ``within`` (a Branch: a secretary's own)."""
+    subtree of ``within`` (a Branch: a secretary's own), counting the sessions that have
+    started by ``now`` (a session to come has nobody absent yet)."""
     query = sa.select(Branch)
     if within is not None:
         query = query.where(within.subtree_filter())
     branches = db.session.scalars(query).all()
     anc = ancestors_cte()
-    attended = attendance_by_ancestor(filters, anc)
+    attended = attendance_by_ancestor(filters, anc, now or utcnow())
     members = members_by_ancestor(filters.period, anc)
     ordered, children = _tree_order(branches, within)
     rows = []
