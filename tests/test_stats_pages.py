@@ -158,3 +158,43 @@ def test_the_event_summary_exports(org, world, login):
     pdf = client.get(f"/stats/events/{world.event.id}/summary.pdf")
     assert pdf.status_code == 200 and "缺席人员" in PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()
     assert client.get(f"/stats/events/{world.event.id}/summary.csv").status_code == 200
+
+
+# ------------------------------------------------------------------ the API
+
+def test_the_api_gives_the_pages_numbers(org, world, login):
+    answer = login(org.organizer).get("/api/v1/stats/branches", query_string=YEAR)
+    assert answer.status_code == 200
+    body = answer.get_json()
+    assert body["period"] == {"from": "2026-01-01", "to": "2026-12-31"}
+    assert body["scope"] is None and body["kind"] is None and body["event"] is None
+    one = next(row for row in body["branches"] if row["name"] == "第一党支部")
+    assert (one["members"], one["people"], one["participation_rate"], one["presences"],
+            one["hours"], one["below_target"]) == (4, 2, 0.5, 3, 9, 4)
+    assert one["depth"] == 1 and one["parent_id"] == org.committee.id
+    assert body["total"]["people"] == 3
+
+
+def test_the_api_keeps_to_the_secretarys_scope_and_refuses_others(org, world, login, app):
+    from .conftest import client_for
+    body = client_for(app, world.secretary).get("/api/v1/stats/branches").get_json()
+    assert body["scope"] == {"id": org.two.id, "name": "第二党支部"}
+    assert [row["name"] for row in body["branches"]] == ["第二党支部"]
+    refused = client_for(app, world.people["甲"]).get("/api/v1/stats/branches")
+    assert refused.status_code == 403 and refused.get_json()["code"] == "forbidden"
+    assert app.test_client().get("/api/v1/stats/branches").status_code == 401
+
+
+@pytest.mark.parametrize("args, code", [
+    ({"from": "2026-1-xx"}, "stats_bad_date"),
+    ({"from": "2026-06-01", "to": "2026-05-01"}, "stats_dates_reversed"),
+    ({"kind": "picnic"}, "stats_unknown_kind"),
+    ({"event": "-3"}, "stats_bad_event"),
+    ({"event": "99999"}, "event_not_found"),
+])
+def test_the_api_refuses_bad_filters_with_a_code_and_a_chinese_message(org, world, login,
+                                                                      args, code):
+    answer = login(org.organizer).get("/api/v1/stats/branches", query_string=args)
+    body = answer.get_json()
+    assert answer.status_code in (400, 404) and body["code"] == code
+    assert body["message"] and not body["message"].isascii()

@@ -188,3 +188,22 @@ def _root_total(roots, attended, members):
     member_count = sum(members.get(row.branch.id, (0, 0))[0] for row in roots)
     below = sum(members.get(row.branch.id, (0, 0))[1] for row in roots)
     return _numbers(summed, member_count, below)
+
+
+def _numbers_json(numbers):
+    return {key: value for key, value in numbers.items()}
+
+
+def branch_table_json(table, within=None, event=None):
+    """The BranchTable as the API's JSON (app/stats/openapi.py BranchTable)."""
+    filters = table.filters
+    return {
+        "period": {"from": filters.period.start.isoformat(), "to": filters.period.end.isoformat()},
+        "kind": filters.kind,
+        "event": {"id": event.id, "title": event.title} if event is not None else None,
+        "scope": {"id": within.id, "name": within.name} if within is not None else None,
+        "total": _numbers_json(table.total),
+        "branches": [{"id": row.branch.id, "name": row.branch.name, "parent_id": row.parent_id,
+                      "depth": row.depth, "active": row.branch.active,
+                      **_numbers_json(row.numbers)} for row in table.rows],
+    }
