@@ -187,6 +187,7 @@ def test_the_api_keeps_to_the_secretarys_scope_and_refuses_others(org, world, lo
 
 @pytest.mark.parametrize("args, code", [
     ({"from": "2026-1-xx"}, "stats_bad_date"),
+    ({"from": ""}, "stats_bad_date"),  # the API takes values as they are
     ({"from": "2026-06-01", "to": "2026-05-01"}, "stats_dates_reversed"),
     ({"kind": "picnic"}, "stats_unknown_kind"),
     ({"event": "-3"}, "stats_bad_event"),

@@ -209,6 +209,6 @@ def expected(session_id):
 def stats_branches():
     """参与统计 of the caller's scope (app/stats): the page's table as JSON."""
     within = stats_access.branch_scope(current_user)
-    filters = parse_filters(request.args)
+    filters = parse_filters(request.args, strict=True)
     event = stats_access.filtered_event(current_user, filters)
     return jsonify(branch_table_json(branch_table(filters, within), within, event))
