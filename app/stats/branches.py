@@ -73,22 +73,32 @@ def _flag_sum(condition, value):
 
 
 def attendance_by_ancestor(filters, anc, now):
-    """{ancestor_id: numbers} of the attendance rows of the filtered sessions started by ``now``."""
+    """{ancestor_id: numbers} of the attendance rows of the filtered sessions started by ``now``.
+
+    Two steps, so that the database aggregates the (large) attendance rows once: first per
+    (branch, member), then those few rows per ancestor, where COUNT(DISTINCT member) counts
+    a person once in a parent however many of its branches they came with."""
     rows = attendance_rows(sessions=filters.sessions(now))
-    sums = {column.name: column for column in totals(rows)}
     invited = rows.c.source == "invited"
-    columns = [sums[key] for key in ("people", "presences", "hours", "expected", "present",
-                                     "on_leave", "absent")]
-    columns += [_flag_sum(invited, rows.c.expected).label("m_expected"),
-                _flag_sum(invited, rows.c.present).label("m_present"),
-                _flag_sum(invited, rows.c.on_leave).label("m_on_leave"),
-                _flag_sum(invited, rows.c.absent).label("m_absent")]
-    columns += [_flag_sum(Event.kind == kind, rows.c.present).label(f"kind_{kind}")
-                for kind in EVENT_KINDS]
-    query = (sa.select(anc.c.ancestor_id, *columns)
-             .select_from(rows)
-             .join(anc, anc.c.branch_id == rows.c.branch_id)
-             .join(Event, Event.id == rows.c.event_id)
+    sums = {column.name: column for column in totals(rows)}
+    inner_columns = [sums[key] for key in ("presences", "hours", "expected", "present",
+                                           "on_leave", "absent")]
+    inner_columns += [_flag_sum(invited, rows.c.expected).label("m_expected"),
+                      _flag_sum(invited, rows.c.present).label("m_present"),
+                      _flag_sum(invited, rows.c.on_leave).label("m_on_leave"),
+                      _flag_sum(invited, rows.c.absent).label("m_absent")]
+    inner_columns += [_flag_sum(Event.kind == kind, rows.c.present).label(f"kind_{kind}")
+                      for kind in EVENT_KINDS]
+    per_member = (sa.select(rows.c.branch_id, rows.c.member_id, *inner_columns)
+                  .select_from(rows).join(Event, Event.id == rows.c.event_id)
+                  .group_by(rows.c.branch_id, rows.c.member_id).subquery("per_member"))
+    summed = [sa.func.sum(per_member.c[column.name]).label(column.name)
+              for column in inner_columns]
+    people = sa.func.count(sa.distinct(sa.case((per_member.c.present > 0,
+                                                per_member.c.member_id)))).label("people")
+    query = (sa.select(anc.c.ancestor_id, people, *summed)
+             .select_from(per_member)
+             .join(anc, anc.c.branch_id == per_member.c.branch_id)
              .group_by(anc.c.ancestor_id))
     found = {}
     for row in db.session.execute(query):
