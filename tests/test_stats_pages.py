@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from app.checkin import reports
 
 from .conftest import audit_entries, body_text, error_at, visible_text
+from .event_factories import join
 from .stats_world import AFTER, small_world
 
 YEAR = {"from": "2026-01-01", "to": "2026-12-31"}
@@ -199,3 +200,37 @@ def test_the_api_refuses_bad_filters_with_a_code_and_a_chinese_message(org, worl
     body = answer.get_json()
     assert answer.status_code in (400, 404) and body["code"] == code
     assert body["message"] and not body["message"].isascii()
+
+
+# ------------------------------------------------------------------ statements
+
+def test_the_pages_take_a_fixed_handful_of_statements(org, world, factory, login):
+    from .conftest import count_statements
+    from .event_factories import make_training
+    client = login(org.organizer)
+    pages = ["/stats?from=2026-01-01&to=2026-12-31", f"/stats/events/{world.event.id}",
+             "/api/v1/stats/branches?from=2026-01-01&to=2026-12-31"]
+
+    def statements():
+        counts = []
+        for page in pages:
+            with count_statements() as seen:
+                assert client.get(page).status_code == 200
+            counts.append(len(seen))
+        return counts
+
+    few = statements()
+    for n in range(4):  # more branches, people, events, registrations and check-ins
+        branch = factory.branch(f"新党支部{n}", parent=org.committee)
+        factory.member(name=f"新人{n}", branch=branch)
+    more_people = [factory.member(name=f"学员{n}", branch=org.one) for n in range(6)]
+    other = make_training(org.organizer, sessions=3, title="第二期培训班")
+    from .stats_world import manual
+    for person in more_people:
+        registration = join(person, world.event)
+        join(person, other)
+        manual(org.organizer, world.event.sessions[0], registration,
+               world.event.sessions[0].starts_at)
+    assert statements() == few
+    # The login's own reads included: 7, 7 and 5 when this was written.
+    assert max(few) <= 9, few
