@@ -18,7 +18,7 @@ Timed, as the pages call them:
    < 0.6 s on SQLite;
 2. one member's year (the attendance rows of their registrations and their 学时), the
    reads of a learning record; target < 50 ms;
-3. the year's table as XLSX (app/stats/exports.py), for "exports in seconds".
+3. the year's table as XLSX and as PDF (app/stats/exports.py), for "exports in seconds".
 
 Correctness checks (every pass, CI's quick one too): the root row's 参与人次 equals a plain
 count of first successful entries of expected registrations in the year; its 党员数 a
@@ -343,12 +343,13 @@ def run(url, args, workdir):
         member_id = 20  # a member who moved that year... or the year before
         (_, hours), member_times = timed(lambda: member_year(member_id, period))
         _, export_times = timed(lambda: build_branch_table(filters, None, "xlsx"), repeat=1)
+        _, pdf_times = timed(lambda: build_branch_table(filters, None, "pdf"), repeat=1)
         problems = check(table, period)
         version = db.session.scalar(sa.text(
             "select version()" if dialect == "postgresql" else "select sqlite_version()"))
     return {"dialect": dialect, "version": version, "counts": counts, "load": load,
             "year": year, "table": table_times, "member": member_times,
-            "export": export_times[0], "problems": problems, "rows": len(table.rows),
+            "export": export_times[0], "pdf": pdf_times[0], "problems": problems, "rows": len(table.rows),
             "root": table.rows[0].numbers}
 
 
@@ -383,6 +384,8 @@ def report(results, args, out):
                      f"{r['member'][0] * 1000:.1f} ms | {min(r['member']) * 1000:.1f} ms | "
                      f"< {MEMBER_TARGET * 1000:.0f} ms | {verdict(min(r['member']), MEMBER_TARGET)} |")
         lines.append(f"| year's table as XLSX | {r['dialect']} | {r['export']:.2f} s | | | |")
+        lines.append(f"| year's table as PDF (A4 landscape) | {r['dialect']} | {r['pdf']:.2f} s "
+                     "| | | |")
         lines.append(f"| loading the data (bulk insert + ANALYZE) | {r['dialect']} | "
                      f"{r['load']:.0f} s | | | |")
     lines.append("")
@@ -414,7 +417,7 @@ def main():
         print(f"[{r['dialect']}] branch table {r['year']}: "
               + ", ".join(f"{t:.3f} s" for t in r["table"])
               + "; member year: " + ", ".join(f"{t * 1000:.1f} ms" for t in r["member"])
-              + f"; XLSX {r['export']:.2f} s")
+              + f"; XLSX {r['export']:.2f} s; PDF {r['pdf']:.2f} s")
         print(f"[{r['dialect']}] root: members {r['root']['members']}, people "
               f"{r['root']['people']}, presences {r['root']['presences']}, hours "
               f"{r['root']['hours']}")

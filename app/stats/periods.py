@@ -10,7 +10,7 @@ scope is the caller's business (stats/access.py), not this module's.
 A Period knows the UTC instants it spans (sessions count where they took place, in
 APP_TIMEZONE) and the years it touches (the yearly hours targets).
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
@@ -100,7 +100,6 @@ class Filters:
     period: Period
     kind: str | None = None
     event_id: int | None = None
-    extra: dict = field(default_factory=dict, compare=False)
 
     @property
     def kind_label(self):
