@@ -80,3 +80,24 @@ def test_the_event_summary_agrees_with_the_reference(org, app, plan, now, data):
         started = [numbers for numbers in per_session.values() if numbers is not None]
         for key in ("expected", "present", "on_leave", "absent", "late", "left_early"):
             assert summary.total[key] == sum(numbers[key] for numbers in started)
+
+
+@SETTINGS
+@given(plan=world_plans())
+def test_presence_rows_agree_with_attendance_rows(org, plan):
+    """attendance.presence_rows(), the statistics' lighter rows, flag every (registration,
+    session) as attendance_rows() does."""
+    import sqlalchemy as sa
+
+    from app.checkin.attendance import attendance_rows, presence_rows
+    from app.extensions import db
+    world = build(plan, org.organizer)
+    sessions = [s.id for per_event in world.sessions for s in per_event]
+    keys = ("expected", "on_leave", "present", "absent", "walk_in", "credited", "credit_hours",
+            "member_id", "branch_id")
+
+    def read(rows):
+        return {(row.registration_id, row.session_id): tuple(getattr(row, k) for k in keys)
+                for row in db.session.execute(sa.select(rows))}
+
+    assert read(presence_rows(sessions=sessions)) == read(attendance_rows(sessions=sessions))

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from app.checkin.attendance import attendance_rows, rate, totals
+from app.checkin.attendance import presence_rows, presence_totals, rate
 from app.events.constants import EVENT_KINDS
 from app.events.models import Event
 from app.extensions import db
@@ -82,9 +82,9 @@ def _flag_sum(condition, value):
 def _per_member(filters, now):
     """The attendance rows of the filtered sessions started by ``now``, aggregated once per
     (branch kept on the registration, member): (CTE, its summed columns)."""
-    rows = materialized(sa.select(attendance_rows(sessions=filters.sessions(now))), "rows")
+    rows = materialized(sa.select(presence_rows(sessions=filters.sessions(now))), "rows")
     invited = rows.c.source == "invited"
-    sums = {column.name: column for column in totals(rows)}
+    sums = {column.name: column for column in presence_totals(rows)}
     columns = [sums[key] for key in ("presences", "hours", "expected", "present", "on_leave",
                                      "absent")]
     columns += [_flag_sum(invited, rows.c.expected).label("m_expected"),

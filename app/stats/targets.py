@@ -17,7 +17,7 @@ count and the list of members below target both read this definition.
 import sqlalchemy as sa
 from flask import current_app
 
-from app.checkin.attendance import attendance_rows
+from app.checkin.attendance import presence_rows
 from app.events.models import EventSession
 from app.extensions import db
 from app.org.models import Member, Membership
@@ -79,7 +79,7 @@ def member_hours(period, materialize=None):
     """A subquery (member_id, hours): the 学时 each member earned in the sessions that
     took place in ``period`` (every kind of event: the target is about the whole year).
     ``materialize(select, name)`` turns a select into a CTE computed once (stats/branches.py)."""
-    rows = attendance_rows(sessions=sa.select(EventSession.id).where(period.session_condition()))
+    rows = presence_rows(sessions=sa.select(EventSession.id).where(period.session_condition()))
     if materialize is not None:
         rows = materialize(sa.select(rows), "hour_rows")
     query = (sa.select(rows.c.member_id, sa.func.sum(rows.c.credit_hours).label("hours"))
