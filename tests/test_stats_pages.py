@@ -234,3 +234,10 @@ def test_the_pages_take_a_fixed_handful_of_statements(org, world, factory, login
     assert statements() == few
     # The login's own reads included: 7, 7 and 5 when this was written.
     assert max(few) <= 9, few
+
+
+def test_a_secretarys_export_holds_their_subtree_only(org, world, login):
+    response = login(world.secretary).get("/stats/branches.csv", query_string=YEAR)
+    lines = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert lines[1][0].endswith("范围：第二党支部及下级组织")
+    assert [line[0].strip() for line in lines[3:]] == ["第二党支部"]
