@@ -239,7 +239,7 @@ def presence_rows(sessions=None):
                       sa.func.max(_flag(successful("entry"))).label("entered"),
                       sa.func.max(_flag(successful("exit"))).label("exited"))
             .where(Checkin.result == OK, Checkin.registration_id.is_not(None))
-            .group_by(Checkin.registration_id, Checkin.session_id))
+            .group_by(Checkin.session_id, Checkin.registration_id))
     if sessions is not None:
         seen = seen.where(Checkin.session_id.in_(sessions))
     seen = seen.subquery("seen")
