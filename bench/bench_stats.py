@@ -243,8 +243,8 @@ def generate(shape, rng, first_year):
     flush(final=True)
     counts.update(totals)
     if db.engine.dialect.name == "postgresql":
-        for table in ("branch", "member", "membership", "event", "event_session",
-                      "registration", "leave", "checkin"):
+        for table in (model.__tablename__ for model in (
+                Branch, Member, Membership, Event, EventSession, Registration, Leave, Checkin)):
             db.session.execute(sa.text(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                 f"(SELECT coalesce(max(id), 1) FROM {table}))"))
