@@ -101,9 +101,10 @@ def branch_table_file(actor, filters, fmt):
     event = filtered_event(actor, filters)
     data, rows = build_branch_table(filters, within, fmt, event)
     with write_transaction():
+        chosen = {"event_kind": filters.kind, "event_id": filters.event_id}
         record(actor, "stats.export", within, stats_table="branches", stats_format=fmt,
-               stats_rows=rows, period=filters.period.label, event_kind=filters.kind,
-               event_id=filters.event_id)
+               stats_rows=rows, period=filters.period.label,
+               **{key: value for key, value in chosen.items() if value})
     name = f"参与统计-{exports.safe_filename(filters.period.label)}.{fmt}"
     return Document(data, name, fmt, rows)
 
@@ -174,6 +175,6 @@ def event_summary_file(actor, event, fmt, branch_id=None):
     data, rows = build_event_summary(event, scope, fmt)
     with write_transaction():
         record(actor, "stats.export", event, stats_table="event", stats_format=fmt,
-               stats_rows=rows, branch_id=scope.id if scope is not None else None)
+               stats_rows=rows, **({"branch_id": scope.id} if scope is not None else {}))
     name = f"{exports.safe_filename(event.title, '活动')}-出勤汇总.{fmt}"
     return Document(data, name, fmt, rows)
