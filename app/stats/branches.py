@@ -27,6 +27,7 @@ people with COUNT(DISTINCT) over the same join.
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from flask import current_app
 
 from app.checkin.attendance import presence_rows, presence_totals, rate
 from app.events.constants import EVENT_KINDS
@@ -116,24 +117,30 @@ def table_query(filters, now, within=None):
                                         sa.func.sum(per_member.c.hours).label("hours"))
                               .group_by(per_member.c.member_id), "earned")
     stays = membership_rows(filters.period, materialize=materialized, earned=earned)
-    people = sa.func.count(sa.distinct(sa.case((per_member.c.present > 0,
-                                                per_member.c.member_id)))).label("people")
-    attended = (sa.select(anc.c.ancestor_id, people,
+    # Sums roll up as they are; people are counted as distinct (ancestor, member) pairs
+    # first (a COUNT(DISTINCT) per group made PostgreSQL sort every group).
+    attended = (sa.select(anc.c.ancestor_id,
                           *(sa.func.sum(per_member.c[name]).label(name) for name in names))
                 .select_from(per_member).join(anc, anc.c.branch_id == per_member.c.branch_id)
                 .group_by(anc.c.ancestor_id).subquery("attended"))
-    belonged = (sa.select(anc.c.ancestor_id,
-                          sa.func.count(sa.distinct(stays.c.member_id)).label("members"),
-                          sa.func.count(sa.distinct(sa.case((stays.c.below == 1,
-                                                             stays.c.member_id))))
-                          .label("below_target"))
-                .select_from(stays).join(anc, anc.c.branch_id == stays.c.branch_id)
-                .group_by(anc.c.ancestor_id).subquery("belonged"))
-    query = (sa.select(Branch.id.label("branch_id"), attended.c.people,
+    came = (sa.select(anc.c.ancestor_id, per_member.c.member_id)
+            .select_from(per_member).join(anc, anc.c.branch_id == per_member.c.branch_id)
+            .where(per_member.c.present > 0).distinct().subquery("came"))
+    came_count = (sa.select(came.c.ancestor_id, sa.func.count().label("people"))
+                  .group_by(came.c.ancestor_id).subquery("came_count"))
+    pairs = (sa.select(anc.c.ancestor_id, stays.c.member_id,
+                       sa.func.max(stays.c.below).label("below"))
+             .select_from(stays).join(anc, anc.c.branch_id == stays.c.branch_id)
+             .group_by(anc.c.ancestor_id, stays.c.member_id).subquery("pairs"))
+    belonged = (sa.select(pairs.c.ancestor_id, sa.func.count().label("members"),
+                          sa.func.sum(pairs.c.below).label("below_target"))
+                .group_by(pairs.c.ancestor_id).subquery("belonged"))
+    query = (sa.select(Branch.id.label("branch_id"), came_count.c.people,
                        *(attended.c[name] for name in names),
                        belonged.c.members, belonged.c.below_target)
              .select_from(Branch)
              .outerjoin(attended, attended.c.ancestor_id == Branch.id)
+             .outerjoin(came_count, came_count.c.ancestor_id == Branch.id)
              .outerjoin(belonged, belonged.c.ancestor_id == Branch.id))
     if within is not None:
         query = query.where(within.subtree_filter())
@@ -183,6 +190,12 @@ def branch_table(filters, within=None, now=None):
     if within is not None:
         query = query.where(within.subtree_filter())
     branches = db.session.scalars(query).all()
+    if db.session.get_bind().dialect.name == "postgresql":
+        # The aggregates sort a few hundred thousand rows: in memory, not on disk (this
+        # transaction only; STATS_WORK_MEM, default 64MB).
+        work_mem = current_app.config.get("STATS_WORK_MEM", "64MB")
+        db.session.execute(sa.text("SELECT set_config('work_mem', :value, true)"),
+                           {"value": work_mem})
     attended, members = {}, {}
     for row in db.session.execute(table_query(filters, now or utcnow(), within)):
         numbers = row._asdict()
