@@ -193,7 +193,7 @@ def branch_table(filters, within=None, now=None):
     if db.session.get_bind().dialect.name == "postgresql":
         # The aggregates sort a few hundred thousand rows: in memory, not on disk (this
         # transaction only; STATS_WORK_MEM, default 64MB).
-        work_mem = current_app.config.get("STATS_WORK_MEM", "64MB")
+        work_mem = current_app.config["STATS_WORK_MEM"]
         db.session.execute(sa.text("SELECT set_config('work_mem', :value, true)"),
                            {"value": work_mem})
     attended, members = {}, {}
