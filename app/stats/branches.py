@@ -117,17 +117,18 @@ def table_query(filters, now, within=None):
                                         sa.func.sum(per_member.c.hours).label("hours"))
                               .group_by(per_member.c.member_id), "earned")
     stays = membership_rows(filters.period, materialize=materialized, earned=earned)
-    # Sums roll up as they are; people are counted as distinct (ancestor, member) pairs
-    # first (a COUNT(DISTINCT) per group made PostgreSQL sort every group).
-    attended = (sa.select(anc.c.ancestor_id,
-                          *(sa.func.sum(per_member.c[name]).label(name) for name in names))
-                .select_from(per_member).join(anc, anc.c.branch_id == per_member.c.branch_id)
-                .group_by(anc.c.ancestor_id).subquery("attended"))
-    came = (sa.select(anc.c.ancestor_id, per_member.c.member_id)
-            .select_from(per_member).join(anc, anc.c.branch_id == per_member.c.branch_id)
-            .where(per_member.c.present > 0).distinct().subquery("came"))
-    came_count = (sa.select(came.c.ancestor_id, sa.func.count().label("people"))
-                  .group_by(came.c.ancestor_id).subquery("came_count"))
+    # One row per (ancestor, member) first, then per ancestor: the sums roll up as they
+    # are and people are the rows with a presence (a COUNT(DISTINCT) per group made
+    # PostgreSQL sort every group).
+    by_pair = (sa.select(anc.c.ancestor_id, per_member.c.member_id,
+                         *(sa.func.sum(per_member.c[name]).label(name) for name in names))
+               .select_from(per_member).join(anc, anc.c.branch_id == per_member.c.branch_id)
+               .group_by(anc.c.ancestor_id, per_member.c.member_id).subquery("by_pair"))
+    attended = (sa.select(by_pair.c.ancestor_id,
+                          sa.func.sum(sa.case((by_pair.c.present > 0, 1), else_=0))
+                          .label("people"),
+                          *(sa.func.sum(by_pair.c[name]).label(name) for name in names))
+                .group_by(by_pair.c.ancestor_id).subquery("attended"))
     pairs = (sa.select(anc.c.ancestor_id, stays.c.member_id,
                        sa.func.max(stays.c.below).label("below"))
              .select_from(stays).join(anc, anc.c.branch_id == stays.c.branch_id)
@@ -135,12 +136,11 @@ def table_query(filters, now, within=None):
     belonged = (sa.select(pairs.c.ancestor_id, sa.func.count().label("members"),
                           sa.func.sum(pairs.c.below).label("below_target"))
                 .group_by(pairs.c.ancestor_id).subquery("belonged"))
-    query = (sa.select(Branch.id.label("branch_id"), came_count.c.people,
+    query = (sa.select(Branch.id.label("branch_id"), attended.c.people,
                        *(attended.c[name] for name in names),
                        belonged.c.members, belonged.c.below_target)
              .select_from(Branch)
              .outerjoin(attended, attended.c.ancestor_id == Branch.id)
-             .outerjoin(came_count, came_count.c.ancestor_id == Branch.id)
              .outerjoin(belonged, belonged.c.ancestor_id == Branch.id))
     if within is not None:
         query = query.where(within.subtree_filter())
