@@ -77,6 +77,7 @@ bench: $(VENV)/.dev browser bench-tools
 	-$(BIN)/python bench/bench_reports.py --both --report $(BENCH_OUT)
 	-$(BIN)/python bench/bench_printing.py --report $(BENCH_OUT)
 	-$(BIN)/python bench/bench_certificates.py --both --report $(BENCH_OUT)
+	-$(BIN)/python bench/bench_stats.py --both --report $(BENCH_OUT)
 	$(BIN)/python bench/report.py $(BENCH_OUT)
 
 # The quick pass CI runs: small loads, every correctness check, no timing threshold that the
@@ -90,6 +91,7 @@ bench-quick: $(VENV)/.dev bench-tools
 	$(BIN)/python bench/bench_reports.py --quick --report $(BENCH_QUICK_OUT)
 	$(BIN)/python bench/bench_printing.py --quick --report $(BENCH_QUICK_OUT)
 	$(BIN)/python bench/bench_certificates.py --quick --report $(BENCH_QUICK_OUT)
+	$(BIN)/python bench/bench_stats.py --quick --report $(BENCH_QUICK_OUT)
 	$(BIN)/python bench/report.py $(BENCH_QUICK_OUT) --quick --output $(BENCH_QUICK_OUT)/BENCHMARKS.md
 
 clean:

@@ -115,6 +115,7 @@ def _register_blueprints(app):
     from .registration.views import bp as registration_bp
     from .results.judge_views import bp as judge_bp
     from .results.views import bp as results_bp
+    from .stats.views import bp as stats_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(api_bp)
@@ -131,6 +132,7 @@ def _register_blueprints(app):
     app.register_blueprint(reports_bp)
     app.register_blueprint(auditlog_bp)
     app.register_blueprint(certificates_bp)
+    app.register_blueprint(stats_bp)
 
 
 def _register_error_pages(app):

@@ -150,6 +150,8 @@ def load_config(instance_path, env=None):
         # members, and cadres (branch secretaries and branch committee members).
         "HOURS_TARGET_MEMBER": float(env.get("HOURS_TARGET_MEMBER", "32")),
         "HOURS_TARGET_CADRE": float(env.get("HOURS_TARGET_CADRE", "56")),
+        # PostgreSQL work_mem for the statistics' aggregates (one transaction at a time).
+        "STATS_WORK_MEM": env.get("STATS_WORK_MEM", "64MB"),
         # WeChat's in-app browser drops session cookies: keep members logged in
         # with Flask-Login's persistent remember cookie.
         "REMEMBER_COOKIE_DURATION": int(env.get("REMEMBER_DAYS", "30")) * 86400,

@@ -20,7 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 ORDER = ["checkin", "bench_register", "bench_pages", "bench_scanner_3g", "bench_import", "bench_reports",
-         "bench_printing", "bench_certificates", "bench_statistics"]
+         "bench_printing", "bench_certificates", "bench_stats", "bench_records"]
 
 
 def meminfo():

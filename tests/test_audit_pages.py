@@ -353,6 +353,13 @@ def every_action(admin_client, org, factory):
     issuing.issue(organizer, course.id, "completion")
     documents.start_print(organizer, course.id, "completion")
     issuing.revoke(organizer, db.session.scalar(db.select(Certificate.id)), "学时记录有误")
+    # statistics: the downloads of the branch table and of an event's summary
+    from app.stats.exports import branch_table_file, event_summary_file
+    from app.stats.periods import parse_filters
+
+    branch_table_file(organizer, parse_filters({"from": "2026-01-01", "to": "2026-12-31",
+                                                "kind": "training"}), "xlsx")
+    event_summary_file(organizer, course, "pdf")
 
 
 def signature_png():
@@ -406,6 +413,9 @@ def test_every_action_the_app_records_reads_in_words(admin_client, org, factory)
         "角色：党员/职工 → 支部书记",
         "导入花名册 文件：花名册.csv；行数：1；新增：1",
         "下载初始密码 文件：花名册.csv；人数：1",
+        "导出统计表 统计表：组织参与统计；格式：电子表格；导出行数：",
+        "统计时段：2026年；活动类型：培训班",
+        "导出统计表：结业培训班 统计表：活动出勤汇总；格式：打印文件",
         "登录失败：李红 · 第一党支部",
         "修改密码：李红 · 第一党支部",
         "在所有设备上退出：李红 · 第一党支部",

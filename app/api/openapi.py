@@ -8,6 +8,7 @@ import re
 from app.checkin.constants import CHECKIN_REFUSALS
 from app.checkin.scanning import MAX_AGE_SECONDS
 from app.errors import MESSAGES
+from app.stats import openapi as stats_openapi
 from app.web import MAX_ID
 
 # perform_checkin's codes, in the order they are checked (result "refused", or
@@ -22,6 +23,7 @@ ERROR_CODES = {
     "scanner_link_other_event": 403, "not_found": 404, "method_not_allowed": 405,
     "event_cancelled": 409, "search_phone_digits": 400, "too_many_requests": 429,
     "input_nul": 400, "server_error": 500,
+    **stats_openapi.ERROR_CODES,
 }
 # Text with something in it besides white space (what Python's str.strip() removes): the
 # same pattern, \\uXXXX escapes and all, in this document and in the API's parser.
@@ -128,6 +130,7 @@ def openapi_document():
                                    "that login is logged out, or REMEMBER_DAYS)."},
             },
             "schemas": {
+                **stats_openapi.SCHEMAS,
                 "ScanRequest": {
                     "type": "object", "required": ["code"],
                     "properties": {
@@ -266,6 +269,7 @@ def openapi_document():
             },
         },
         "paths": {
+            **stats_openapi.paths(_error_response, _DENIED, _LOGIN),
             "/sessions/{session_id}/scans": {
                 "post": {
                     "operationId": "scanTicket",

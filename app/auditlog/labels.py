@@ -24,8 +24,9 @@ from app.events import constants as events
 from app.org import constants as org
 from app.registration import constants as registration
 from app.results import constants as results
+from app.stats import constants as stats
 
-FEATURES = (org, auth, events, registration, checkin, results, certificates)
+FEATURES = (org, auth, events, registration, checkin, results, certificates, stats)
 
 COMMON_DETAILS = {
     "event_id": ("活动", "event"),
@@ -48,6 +49,7 @@ GROUPS = {
     "checkin": ("签到", ("checkin.", "scanner_link."), ()),
     "results": ("成绩", ("results.", "judge."), ()),
     "certificate": ("证书", ("certificate.",), ()),
+    "stats": ("统计", ("stats.",), ()),
 }
 
 

@@ -52,7 +52,8 @@ ROLES = ("anonymous", "member", "other_secretary", "own_secretary", "organizer",
          "scanner_link")
 
 FEATURES = ("auth", "api", "org", "roster", "events", "registration", "checkin", "onsite",
-            "home", "auditlog", "static", "results", "judge", "certificates", "reports", "ops")
+            "home", "auditlog", "static", "results", "judge", "certificates", "reports", "ops",
+            "stats")
 
 
 @dataclass(frozen=True)
