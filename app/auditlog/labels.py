@@ -20,12 +20,15 @@ COMMON_DETAILS below, and a change of X may be recorded as ``from_X``/``to_X``.
 from app.auth import constants as auth
 from app.certificates import constants as certificates
 from app.checkin import constants as checkin
+from app.corrections import constants as corrections
 from app.events import constants as events
 from app.org import constants as org
 from app.registration import constants as registration
 from app.results import constants as results
+from app.stats import record_constants as stats_records
 
-FEATURES = (org, auth, events, registration, checkin, results, certificates)
+FEATURES = (org, auth, events, registration, checkin, results, certificates, corrections,
+            stats_records)
 
 COMMON_DETAILS = {
     "event_id": ("活动", "event"),
@@ -48,6 +51,8 @@ GROUPS = {
     "checkin": ("签到", ("checkin.", "scanner_link."), ()),
     "results": ("成绩", ("results.", "judge."), ()),
     "certificate": ("证书", ("certificate.",), ()),
+    "correction": ("补签申请", ("correction.",), ()),
+    "hours_target": ("学时目标", ("hours_target.",), ()),
 }
 
 
