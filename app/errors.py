@@ -304,6 +304,13 @@ MESSAGES = {
     # certificates: the public verification page
     "verify_not_found": "没有找到这个验证码对应的证书。请核对证书上的验证码；伪造或被改动的证书也会这样显示。",
     "verify_malformed": "验证码格式不对：应为证书二维码旁边印的 12 位字母和数字。",
+    # statistics: the period and filters of a table (app/stats/periods.py)
+    "stats_bad_date": "{label}「{value}」不是有效的日期，请写成 2026-03-01 这样的格式。",
+    "stats_date_out_of_range": "{label}应在 {first} 年至 {last} 年之间。",
+    "stats_dates_reversed": "开始日期 {start} 晚于结束日期 {end}，请调换或重新选择。",
+    "stats_period_too_long": "统计时段最长 {years} 年，请缩短时段。",
+    "stats_unknown_kind": "没有「{value}」这种活动类型，可选：{kinds}。",
+    "stats_bad_event": "活动编号「{value}」无效，请从列表中选择活动。",
 }
 
 

@@ -14,15 +14,18 @@ import csv
 import io
 import itertools
 import secrets
+from datetime import date
 
 from openpyxl import Workbook
 
 from app.extensions import db
+from app.org.memberships import sync_memberships
 from app.org.models import Branch, Member
 from app.org.passwords import set_initial_password, set_own_password
 from app.org.roster.columns import COLUMNS
 
 TEST_PASSWORD = "Passw0rd!"
+MEMBER_SINCE = date(2000, 1, 1)
 
 _phones = itertools.count(13800000001)
 
@@ -43,10 +46,12 @@ class Factory:
         return branch
 
     def member(self, name="张三", branch=None, role="member", phone=None, initial=False,
-               password=None, **fields):
+               password=None, since=MEMBER_SINCE, **fields):
         """A member who logs in with ``self.password``; ``initial=True`` gives a one-time
         initial password instead, returned on ``member.test_initial_password``;
-        ``password=`` sets another own password through set_own_password (a real scrypt)."""
+        ``password=`` sets another own password through set_own_password (a real scrypt).
+        Their membership of ``branch`` starts on ``since`` (a local day; long ago by
+        default, so every test period finds them active)."""
         member = Member(
             name=name,
             phone=phone or str(next(_phones)),
@@ -66,6 +71,8 @@ class Factory:
             member.must_change_password = False
             member.login_token = secrets.token_hex(8)
         db.session.add(member)
+        db.session.flush()
+        sync_memberships([member.id], day=since)
         db.session.commit()
         return member
 

@@ -6,6 +6,7 @@ from app.errors import DomainError
 from app.extensions import db
 from app.txn import write_transaction
 
+from .memberships import sync_memberships
 from .models import Branch, Member
 
 
@@ -45,6 +46,8 @@ def create_admin(name, phone, branch_name, password):
                         political_status="01")
         set_own_password(member, password)
         db.session.add(member)
+        db.session.flush()
+        sync_memberships([member.id])
     click.echo(f"已创建管理员 {name}（{phone}），所在组织：{branch.name}。")
 
 

@@ -9,6 +9,7 @@ from datetime import date
 
 from app.extensions import db
 
+from .memberships import sync_memberships, today
 from .models import Branch, Member
 from .passwords import set_initial_password, set_own_password
 
@@ -155,5 +156,9 @@ def seed(member_count=400, rng_seed=2026):
             members.append(member)
 
     db.session.add_all(members)
+    db.session.flush()
+    # Everyone has belonged to their branch since New Year of last year: the demo's
+    # statistics have whole years of active members to divide by.
+    sync_memberships([member.id for member in members], day=date(today().year - 1, 1, 1))
     db.session.commit()
     return {"branches": db.session.query(Branch).count(), "members": len(members)}

@@ -20,6 +20,7 @@ from .constants import (
     POLITICAL_STATUSES,
     ROLES,
 )
+from .memberships import sync_memberships
 from .models import Branch, Member
 from .normalize import clean_name, clean_text, is_valid_phone, normalize_phone
 from .passwords import set_initial_password
@@ -355,6 +356,7 @@ def create_member(actor, data):
         password = set_initial_password(member)
         db.session.add(member)
         db.session.flush()
+        sync_memberships([member.id])
         record(actor, "member.create", member, name=member.name, branch_id=member.branch_id,
                role=member.role)
     return member, password
@@ -373,6 +375,8 @@ def update_member(actor, member, data):
         changes = _diff(member, {f: data[f] for f in MEMBER_FIELDS if f in data})
         if "role" in changes or "phone" in changes:
             member.login_token = secrets.token_hex(8)  # sign out sessions with the old rights
+        if "branch_id" in changes:
+            sync_memberships([member_id])
         if changes:
             record(actor, "member.update", member, changes=changes)
     return member
@@ -386,6 +390,7 @@ def deactivate_member(actor, member):
             raise DomainError("member_last_admin")
         member.active = False
         member.login_token = secrets.token_hex(8)
+        sync_memberships([member.id])
         record(actor, "member.deactivate", member)
 
 
@@ -395,6 +400,7 @@ def reactivate_member(actor, member):
         if not branch.active:
             raise DomainError("branch_inactive", name=branch.name)
         member.active = True
+        sync_memberships([member.id])
         record(actor, "member.reactivate", member)
 
 

@@ -22,6 +22,7 @@ from app.extensions import db
 from app.timeutil import utcnow
 from app.txn import write_transaction
 
+from ..memberships import sync_memberships
 from ..models import ImportBatch, Member
 from ..normalize import clean_text
 from ..passwords import new_initial_salt
@@ -112,6 +113,8 @@ def _write(actor, check, batch, filename=None):
     now = utcnow()
     new_ids = _insert_members(check.new, now)
     _update_members(check.updates, now)
+    # New members join their branch; an update may move or reactivate one.
+    sync_memberships([*new_ids, *(member_id for member_id, _, _ in check.updates)])
     counts = check.counts
     if batch is not None:
         batch.file_data = None
