@@ -32,6 +32,8 @@ from app.registration.constants import ACTIVE_STATUSES
 from app.registration.models import Registration
 from app.timeutil import to_local, utcnow
 
+from . import targets
+
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
@@ -206,8 +208,6 @@ def upcoming(member_id, now=None):
 
 def member_record(member, year, now=None):
     """The Record of ``member`` for ``year`` (see the module docstring)."""
-    from . import targets  # stats-a's: the yearly target of the member's group
-
     now = now or utcnow()
     lines = year_lines(member.id, year, now)
     _attach_corrections(member.id, lines)
