@@ -62,6 +62,8 @@ MESSAGES = {
     "correction_not_pending": "这份申请已经处理过了。",
     "correction_decision_note_too_long": "处理意见最多 {max} 个字。",
     "record_bad_year": "年份应为 {min} 到 {max} 之间的四位数字。",
+    "stats_bad_branch": "组织编号「{value}」无效，请从列表中选择组织。",
+    "target_bad_hours": "学时应为 0 到 {max} 之间的数字，最多一位小数，如 32 或 40.5。",
     # roster import
     "import_empty": "文件中没有人员数据，请使用下载的模板填写后再上传。",
     "import_bad_file": "无法读取该文件，请上传 Excel（.xlsx）或 CSV 文件。",

@@ -14,6 +14,11 @@ AUDIT_DETAILS = {
         "from_hours": ("原目标学时", None, "（默认）"),
         "to_hours": ("目标学时", None),
     },
+    "branch": {
+        "format": ("格式", {"xlsx": "电子表格", "csv": "文本表格", "pdf": "打印文件"}),
+        "period": ("统计时段", None),
+        "rows": ("导出行数", None),
+    },
     "member": {
         "format": ("格式", {"xlsx": "电子表格", "csv": "文本表格", "pdf": "打印文件"}),
         "year": ("年度", None),

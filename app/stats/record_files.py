@@ -64,3 +64,27 @@ def record_file(actor, member, year, fmt):
         record(actor, "stats.record_export", member, format=fmt, year=year, rows=rows)
     filename = f"{exports.safe_filename(member.name, 'member')}{year}年学习档案.{fmt}"
     return Document(data, filename, fmt, rows)
+
+
+BELOW_COLUMNS = (("所在组织", "text", 16), ("姓名", "text", 8), ("对象", "text", 10),
+                 ("已获学时", "float", 8), ("目标学时", "float", 8), ("还差学时", "float", 8))
+
+
+def below_target_title(found):
+    scope = found.branch.name if found.branch is not None else "全部组织"
+    return [f"学时未达标提醒名单（{found.period.label}）",
+            f"范围：{scope}；统计时段：{found.period.label}；共 {len(found.rows)} 人；"
+            "按组织、姓名排列，供提醒之用，不作排名"]
+
+
+def below_target_file(actor, found, fmt):
+    """The below-target list as ``fmt``; audited."""
+    rows = [(row.branch, row.name, row.group_label, row.hours, row.target, row.remaining)
+            for row in found.rows]
+    data, count = _build(below_target_title(found), BELOW_COLUMNS, rows, fmt, "未达标提醒",
+                         (3, 1.6, 2.4, 1, 1, 1))
+    with write_transaction():
+        record(actor, "stats.below_target_export", found.branch, format=fmt, rows=count,
+               period=found.period.label)
+    return Document(data, f"学时未达标提醒名单{found.period.label}.{fmt}".replace(" ", ""),
+                    fmt, count)
