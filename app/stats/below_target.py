@@ -1,5 +1,5 @@
 """The members below the yearly 学时 target for a period: a reminder list for secretaries
-and organizers, never a ranking. Ordered by branch (tree order) then name, never by hours.
+and organizers, never a ranking. Ordered by branch (tree order) then the 拼音 of names, never by hours.
 
 Who is listed (the rule of ``targets`` and docs/ARCHITECTURE.md, Statistics): the members
 who belonged to the chosen branch's subtree at some time in the period (a Membership row
@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from app.checkin import attendance
+from app.checkin.name_order import pinyin_key
 from app.errors import DomainError
 from app.events.models import EventSession
 from app.extensions import db
@@ -102,16 +103,18 @@ def below_target(period, branch=None):
     earned = hours_in(period)
     hours = sa.func.coalesce(earned.c.hours, 0.0)
     query = (sa.select(Member.id, Member.name, Branch.id.label("branch_id"),
-                       Branch.name.label("branch"), targets.group_expression(Member).label("grp"),
+                       Branch.name.label("branch"), Branch.path, targets.group_expression(Member).label("grp"),
                        hours.label("hours"), target.label("target"))
              .select_from(stays)
              .join(Member, Member.id == stays.c.member_id)
              .join(Branch, Branch.id == stays.c.branch_id)
              .outerjoin(earned, earned.c.member_id == Member.id)
-             .where(stays.c.n == 1, hours < target)
-             .order_by(Branch.path, Member.name, Member.id))
+             .where(stays.c.n == 1, hours < target))
+    found = db.session.execute(query).all()
+    # Tree order, then the 拼音 of names like every printed list (the same on every database).
+    found.sort(key=lambda row: (row.path, pinyin_key(row.name), row.id))
     rows = [Row(row.id, row.name, row.branch_id, row.branch, row.grp, float(row.hours or 0),
-                float(row.target)) for row in db.session.execute(query)]
+                float(row.target)) for row in found]
     return BelowTarget(period=period, branch=branch, rows=rows)
 
 
