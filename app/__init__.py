@@ -98,6 +98,7 @@ def _connect_features():
 
 
 def _register_blueprints(app):
+    from .api import member_stats  # noqa: F401  (its route joins the API blueprint)
     from .api.views import bp as api_bp
     from .auditlog.views import bp as auditlog_bp
     from .auth.views import bp as auth_bp

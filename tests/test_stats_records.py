@@ -155,3 +155,35 @@ def test_exports_of_the_record(as_user, year_of):
     assert [e.details["format"] for e in audit_entries("stats.record_export")] == [
         "csv", "xlsx", "pdf"]
     assert client.get("/my/record.doc").status_code == 404
+
+
+# ------------------------------------------------------------------ API
+
+def test_the_api_answers_the_record_with_the_page_s_numbers(as_user, client, factory, org, year_of):
+    member, _, event = year_of
+    url = f"/api/v1/stats/members/{member.id}?year={event.starts_at.year}"
+    body = as_user(member).get(url).get_json()
+    assert (body["hours"], body["target"], body["remaining"], body["reached"]) == (6, 32, 26, False)
+    assert [(s["session"], s["status"], s["status_label"], s["hours"]) for s in body["sessions"]] == [
+        ("第4课", "absent", "缺席", 0), ("第3课", "on_leave", "请假", 0),
+        ("第2课", "late", "迟到、早退", 3), ("第1课", "present", "出席", 3)]
+    own = factory.member(name="一支书记", branch=org.one, role="secretary")
+    assert as_user(own).get(url).get_json()["hours"] == 6
+
+    other = as_user(factory.member(name="二支书记", branch=org.two, role="secretary")).get(url)
+    assert (other.status_code, other.get_json()["code"]) == (403, "forbidden")
+    anonymous = client.get(url)
+    assert (anonymous.status_code, anonymous.get_json()["code"]) == (401, "login_required")
+    bad = as_user(member).get(f"/api/v1/stats/members/{member.id}?year=26")
+    assert bad.status_code == 400
+    assert bad.get_json() == {"result": "error", "code": "record_bad_year",
+                              "message": "年份应为 2000 到 2100 之间的四位数字。"}
+    missing = as_user(org.organizer).get("/api/v1/stats/members/99999")
+    assert (missing.status_code, missing.get_json()["code"]) == (404, "not_found")
+
+
+def test_the_api_is_in_the_openapi_document(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    operation = document["paths"]["/stats/members/{member_id}"]["get"]
+    assert set(operation["responses"]) == {"200", "400", "401", "403", "404"}
+    assert "record_bad_year" in document["components"]["schemas"]["Error"]["properties"]["code"]["enum"]

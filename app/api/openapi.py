@@ -10,6 +10,8 @@ from app.checkin.scanning import MAX_AGE_SECONDS
 from app.errors import MESSAGES
 from app.web import MAX_ID
 
+from . import member_stats_doc
+
 # perform_checkin's codes, in the order they are checked (result "refused", or
 # "duplicate" for already_checked_in / already_checked_out); expired_code is for self
 # check-in only.
@@ -22,6 +24,7 @@ ERROR_CODES = {
     "scanner_link_other_event": 403, "not_found": 404, "method_not_allowed": 405,
     "event_cancelled": 409, "search_phone_digits": 400, "too_many_requests": 429,
     "input_nul": 400, "server_error": 500,
+    **member_stats_doc.ERROR_CODES,
 }
 # Text with something in it besides white space (what Python's str.strip() removes): the
 # same pattern, \\uXXXX escapes and all, in this document and in the API's parser.
@@ -243,6 +246,7 @@ def openapi_document():
                                  "description": "More than 20 matched: type more of the name."},
                     },
                 },
+                **member_stats_doc.SCHEMAS,
                 "Error": {
                     "type": "object", "required": ["result", "code", "message"],
                     "properties": {
@@ -254,6 +258,7 @@ def openapi_document():
             },
         },
         "paths": {
+            **member_stats_doc.paths(_error_response, _LOGIN),
             "/sessions/{session_id}/scans": {
                 "post": {
                     "operationId": "scanTicket",

@@ -216,3 +216,33 @@ def member_record(member, year, now=None):
     return Record(member=member, year=year, hours=hours,
                   target=float(targets.target_hours(year, group)), group=group, lines=lines,
                   certificates=_certificates(member.id, year), upcoming=upcoming(member.id, now))
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None
+
+
+def record_json(record):
+    """The Record as the API answers it (GET /api/v1/stats/members/<id>)."""
+    member = record.member
+    return {
+        "member": {"id": member.id, "name": member.name, "branch": member.branch.name},
+        "year": record.year, "group": record.group, "hours": record.hours,
+        "target": record.target, "remaining": record.remaining, "reached": record.reached,
+        "sessions": [{
+            "registration_id": line.registration_id, "event_id": line.event_id,
+            "event": line.event_title, "kind": line.event_kind, "session_id": line.session_id,
+            "session": line.session_title, "starts_at": _iso(line.starts_at),
+            "ends_at": _iso(line.ends_at), "status": line.state, "status_label": line.word,
+            "hours": line.hours, "credit_hours": line.credit_hours,
+            "backfilled": line.backfilled,
+            "correction": None if line.correction is None else {
+                "id": line.correction.id, "status": line.correction.status},
+        } for line in record.lines],
+        "certificates": [{"id": c.id, "kind": c.kind, "serial": c.serial,
+                          "event": (c.snapshot or {}).get("event", "")}
+                         for c in record.certificates],
+        "upcoming": [{"registration_id": r.id, "event_id": r.event_id, "event": r.event.title,
+                      "status": r.status, "next_start": _iso(when)}
+                     for r, when in record.upcoming],
+    }
