@@ -116,6 +116,7 @@ def _register_blueprints(app):
     from .results.judge_views import bp as judge_bp
     from .results.views import bp as results_bp
     from .stats.record_views import bp as records_bp
+    from .stats.views import bp as stats_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(api_bp)
@@ -132,6 +133,7 @@ def _register_blueprints(app):
     app.register_blueprint(reports_bp)
     app.register_blueprint(auditlog_bp)
     app.register_blueprint(certificates_bp)
+    app.register_blueprint(stats_bp)
     app.register_blueprint(corrections_bp)
     app.register_blueprint(records_bp)
 

@@ -25,9 +25,10 @@ from app.events import constants as events
 from app.org import constants as org
 from app.registration import constants as registration
 from app.results import constants as results
+from app.stats import constants as stats
 from app.stats import record_constants as stats_records
 
-FEATURES = (org, auth, events, registration, checkin, results, certificates, corrections,
+FEATURES = (org, auth, events, registration, checkin, results, certificates, stats, corrections,
             stats_records)
 
 COMMON_DETAILS = {
@@ -51,6 +52,7 @@ GROUPS = {
     "checkin": ("签到", ("checkin.", "scanner_link."), ()),
     "results": ("成绩", ("results.", "judge."), ()),
     "certificate": ("证书", ("certificate.",), ()),
+    "stats": ("统计", ("stats.",), ()),
     "correction": ("补签申请", ("correction.",), ()),
     "hours_target": ("学时目标", ("hours_target.",), ()),
 }

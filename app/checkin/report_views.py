@@ -103,7 +103,8 @@ def _query(**args):
 @bp.app_template_global()
 def report_links(event):
     """The event page's links to its attendance page and 秩序册: (label, url)."""
-    links = [("出勤情况", url_for("reports.event_page", event_id=event.id))]
+    links = [("出勤情况", url_for("reports.event_page", event_id=event.id)),
+             ("出勤汇总", url_for("stats.event", event_id=event.id))]
     if event.has_items:
         links.append(("秩序册（PDF）", url_for("reports.programme_pdf", event_id=event.id)))
     return links

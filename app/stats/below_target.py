@@ -4,9 +4,9 @@ and organizers, never a ranking. Ordered by branch (tree order) then the 拼音 
 Who is listed (the rule of ``targets`` and docs/ARCHITECTURE.md, Statistics): the members
 who belonged to the chosen branch's subtree at some time in the period (a Membership row
 overlapping it), whose 学时 of the sessions that took place in the period (all their
-registrations, ``attendance.attendance_rows``) fall short of their target for the
-period (``targets.target_expression(period.years)``: each year's full target, not
-prorated). A member who moved inside the subtree is listed once, under the last branch
+registrations: ``targets.member_hours``) fall short of their target for the period
+(``targets.target_expression(period.years)``: each year's full target, not prorated), the
+definition the branch table's count reads too (``targets.membership_rows``). A member who moved inside the subtree is listed once, under the last branch
 they belonged to there; filtered on a branch they left, they are listed under it.
 
 ``below_target(actor, period, branch=None)`` → BelowTarget, in two statements (the
@@ -16,10 +16,8 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from app.checkin import attendance
 from app.checkin.name_order import pinyin_key
 from app.errors import DomainError
-from app.events.models import EventSession
 from app.extensions import db
 from app.org.models import Branch, Member, Membership
 from app.org.scope import can_see_branch, scope_branch
@@ -79,14 +77,6 @@ def parse_branch_id(raw):
     return int(raw)
 
 
-def hours_in(period):
-    """select(member_id, hours) of the 学时 earned in the sessions of ``period``."""
-    sessions = sa.select(EventSession.id).where(period.session_condition())
-    rows = attendance.attendance_rows(sessions=sessions)
-    return (sa.select(rows.c.member_id, sa.func.sum(rows.c.credit_hours).label("hours"))
-            .group_by(rows.c.member_id).subquery("earned"))
-
-
 def below_target(period, branch=None):
     """BelowTarget of the members of ``branch``'s subtree (None: everyone) in ``period``."""
     target = targets.target_expression(period.years, Member)
@@ -100,7 +90,7 @@ def below_target(period, branch=None):
     if branch is not None:
         stays = stays.where(branch.subtree_filter())
     stays = stays.subquery("stays")
-    earned = hours_in(period)
+    earned = targets.member_hours(period)
     hours = sa.func.coalesce(earned.c.hours, 0.0)
     query = (sa.select(Member.id, Member.name, Branch.id.label("branch_id"),
                        Branch.name.label("branch"), Branch.path, targets.group_expression(Member).label("grp"),

@@ -106,9 +106,12 @@ class Filters:
     def kind_label(self):
         return EVENT_KINDS.get(self.kind, "") if self.kind else ""
 
-    def sessions(self):
-        """select(EventSession.id) of the sessions these filters cover."""
+    def sessions(self, now=None):
+        """select(EventSession.id) of the sessions these filters cover; with ``now``, only
+        those that have started by then (a session to come has nobody absent yet)."""
         query = sa.select(EventSession.id).where(self.period.session_condition())
+        if now is not None:
+            query = query.where(EventSession.starts_at <= now)
         if self.kind or self.event_id:
             query = query.join(Event, Event.id == EventSession.event_id)
         if self.kind:

@@ -17,8 +17,10 @@ count and the list of members below target both read this definition.
 import sqlalchemy as sa
 from flask import current_app
 
+from app.checkin.attendance import attendance_rows
+from app.events.models import EventSession
 from app.extensions import db
-from app.org.models import Member
+from app.org.models import Member, Membership
 
 from .models import HoursTarget
 
@@ -67,6 +69,32 @@ def group_expression(member=Member):
 def target_expression(years, member=Member):
     """SQL: each member's target for a period touching ``years`` (the targets are read
     now, in one statement, and become literals of the expression)."""
-    cadre, plain = period_target(years, "cadre"), period_target(years, "member")
+    found = targets_for(years)
+    cadre, plain = (sum(found[(year, group)] for year in years) for group in ("cadre", "member"))
     return sa.case((sa.or_(member.role == "secretary", member.committee.is_(True)),
                     sa.literal(cadre, sa.Float)), else_=sa.literal(plain, sa.Float))
+
+
+def member_hours(period):
+    """A subquery (member_id, hours): the 学时 each member earned in the sessions that
+    took place in ``period`` (every kind of event: the target is about the whole year)."""
+    rows = attendance_rows(sessions=sa.select(EventSession.id).where(period.session_condition()))
+    return (sa.select(rows.c.member_id, sa.func.sum(rows.c.credit_hours).label("hours"))
+            .group_by(rows.c.member_id).subquery("member_hours"))
+
+
+def membership_rows(period):
+    """A subquery (member_id, branch_id, hours, target, below): one row per stay of a member
+    in a branch that overlaps ``period`` (a member who moved has one per branch), with the
+    member's 学时 in the period, their target for it and below (0/1: hours < target).
+    The branch table's 低于目标 count and the list of members below target both read it."""
+    earned = member_hours(period)
+    hours = sa.func.coalesce(earned.c.hours, 0.0)
+    target = target_expression(period.years)
+    return (sa.select(Membership.member_id, Membership.branch_id, hours.label("hours"),
+                      target.label("target"),
+                      sa.case((hours < target, 1), else_=0).label("below"))
+            .join(Member, Member.id == Membership.member_id)
+            .outerjoin(earned, earned.c.member_id == Membership.member_id)
+            .where(period.membership_condition(Membership))
+            .subquery("memberships"))

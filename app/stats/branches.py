@@ -1,0 +1,190 @@
+"""The branch statistics table: participation per branch for a period, rolled up the tree.
+
+``branch_table(filters, within=None)`` returns a BranchTable: one row per branch of the
+tree (or of ``within``'s subtree, a secretary's view) in tree order, each row holding its
+whole subtree's numbers, and the total of the visible roots. Three statements whatever the
+size of the organisation (the branches, the attendance aggregate, the membership
+aggregate); no Python loop over attendance rows.
+
+Definitions (DESIGN §3; every attendance flag from app/checkin/attendance.py):
+
+- 党员数 members: distinct members with a Membership row of the subtree overlapping the
+  period (org/memberships.py). A member who moved from one branch to another in the
+  period counts in both branches and once in a parent holding both.
+- 参与人数 people, 参与人次 presences, 学时 hours: totals() of the attendance rows of the
+  period's sessions that have started (filtered by kind and event) whose registration's
+  branch is in the subtree: attendance counts for the branch kept on the registration.
+- 参与率 = people ÷ members; 人均学时 = hours ÷ members.
+- 低于目标 below: members of the subtree whose 学时 in the period (all kinds of events)
+  fall short of their target (stats/targets.py membership_rows; counted once each).
+- 指定参加 mandatory: 应到/实到/请假/缺席 and 到会率 over invited registrations only.
+- per kind: 参与人次 per event kind.
+
+The subtree of each branch is a recursive CTE (branch, ancestor) over parent_id: a
+branch's row sums the rows of every branch whose ancestors include it, and counts distinct
+people with COUNT(DISTINCT) over the same join.
+"""
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from app.checkin.attendance import attendance_rows, rate, totals
+from app.events.constants import EVENT_KINDS
+from app.events.models import Event
+from app.extensions import db
+from app.org.models import Branch
+from app.timeutil import utcnow
+
+from .targets import membership_rows
+
+ATTENDANCE_KEYS = ("people", "presences", "hours", "expected", "present", "on_leave", "absent")
+MANDATORY_KEYS = ("m_expected", "m_present", "m_on_leave", "m_absent")
+
+
+@dataclass
+class BranchRow:
+    branch: Branch
+    depth: int
+    parent_id: int | None
+    has_children: bool
+    numbers: dict = field(default_factory=dict)
+
+
+@dataclass
+class BranchTable:
+    filters: object
+    rows: list
+    total: dict
+    kinds: list  # the event kinds with at least one presence: [(kind, label)]
+
+
+def ancestors_cte():
+    """(branch_id, ancestor_id) for every branch and each of its ancestors, itself included."""
+    table = Branch.__table__
+    anc = sa.select(table.c.id.label("branch_id"), table.c.id.label("ancestor_id"),
+                    table.c.parent_id.label("next_id")).cte("ancestors", recursive=True)
+    up = table.alias("up")
+    return anc.union_all(
+        sa.select(anc.c.branch_id, up.c.id, up.c.parent_id).join(up, up.c.id == anc.c.next_id))
+
+
+def _flag_sum(condition, value):
+    return sa.func.sum(sa.case((condition, value), else_=0))
+
+
+def attendance_by_ancestor(filters, anc, now):
+    """{ancestor_id: numbers} of the attendance rows of the filtered sessions started by ``now``."""
+    rows = attendance_rows(sessions=filters.sessions(now))
+    sums = {column.name: column for column in totals(rows)}
+    invited = rows.c.source == "invited"
+    columns = [sums[key] for key in ("people", "presences", "hours", "expected", "present",
+                                     "on_leave", "absent")]
+    columns += [_flag_sum(invited, rows.c.expected).label("m_expected"),
+                _flag_sum(invited, rows.c.present).label("m_present"),
+                _flag_sum(invited, rows.c.on_leave).label("m_on_leave"),
+                _flag_sum(invited, rows.c.absent).label("m_absent")]
+    columns += [_flag_sum(Event.kind == kind, rows.c.present).label(f"kind_{kind}")
+                for kind in EVENT_KINDS]
+    query = (sa.select(anc.c.ancestor_id, *columns)
+             .select_from(rows)
+             .join(anc, anc.c.branch_id == rows.c.branch_id)
+             .join(Event, Event.id == rows.c.event_id)
+             .group_by(anc.c.ancestor_id))
+    found = {}
+    for row in db.session.execute(query):
+        numbers = row._asdict()
+        ancestor = numbers.pop("ancestor_id")
+        found[ancestor] = numbers
+    return found
+
+
+def members_by_ancestor(period, anc):
+    """{ancestor_id: (members, below target)} over the stays overlapping ``period``."""
+    stays = membership_rows(period)
+    query = (sa.select(anc.c.ancestor_id, sa.func.count(sa.distinct(stays.c.member_id)),
+                       sa.func.count(sa.distinct(
+                           sa.case((stays.c.below == 1, stays.c.member_id)))))
+             .select_from(stays)
+             .join(anc, anc.c.branch_id == stays.c.branch_id)
+             .group_by(anc.c.ancestor_id))
+    return {ancestor: (int(members or 0), int(below or 0))
+            for ancestor, members, below in db.session.execute(query)}
+
+
+def _numbers(attended, members, below):
+    numbers = {key: int(attended.get(key) or 0) for key in ATTENDANCE_KEYS if key != "hours"}
+    numbers["hours"] = round(float(attended.get("hours") or 0), 2)
+    numbers.update({key: int(attended.get(key) or 0) for key in MANDATORY_KEYS})
+    numbers["by_kind"] = {kind: int(attended.get(f"kind_{kind}") or 0) for kind in EVENT_KINDS}
+    numbers["members"], numbers["below_target"] = members, below
+    numbers["participation_rate"] = round(numbers["people"] / members, 4) if members else None
+    numbers["average_hours"] = round(numbers["hours"] / members, 2) if members else None
+    numbers["attendance_rate"] = rate(numbers["present"], numbers["expected"],
+                                      numbers["on_leave"])
+    numbers["m_rate"] = rate(numbers["m_present"], numbers["m_expected"], numbers["m_on_leave"])
+    return numbers
+
+
+def _tree_order(branches, within):
+    """[(branch, depth)] depth first, siblings by sort order then id."""
+    children, roots = {}, []
+    ids = {branch.id for branch in branches}
+    for branch in sorted(branches, key=lambda b: (b.sort_order, b.id)):
+        if branch.parent_id in ids and (within is None or branch.id != within.id):
+            children.setdefault(branch.parent_id, []).append(branch)
+        else:
+            roots.append(branch)
+    out = []
+
+    def walk(branch, depth):
+        out.append((branch, depth))
+        for child in children.get(branch.id, []):
+            walk(child, depth + 1)
+
+    for root in roots:
+        walk(root, 0)
+    return out, children
+
+
+def branch_table(filters, within=None, now=None):
+    """The BranchTable of ``filters`` (stats/periods.py) over the whole tree, or over the
+    subtree of ``within`` (a Branch: a secretary's own), counting the sessions that have
+    started by ``now`` (a session to come has nobody absent yet)."""
+    query = sa.select(Branch)
+    if within is not None:
+        query = query.where(within.subtree_filter())
+    branches = db.session.scalars(query).all()
+    anc = ancestors_cte()
+    attended = attendance_by_ancestor(filters, anc, now or utcnow())
+    members = members_by_ancestor(filters.period, anc)
+    ordered, children = _tree_order(branches, within)
+    rows = []
+    for branch, depth in ordered:
+        numbers = _numbers(attended.get(branch.id, {}), *members.get(branch.id, (0, 0)))
+        if not branch.active and not (numbers["members"] or numbers["expected"]
+                                      or numbers["presences"]):
+            continue  # a dissolved branch with nothing in the period
+        rows.append(BranchRow(branch, depth, branch.parent_id if depth else None,
+                              bool(children.get(branch.id)), numbers))
+    roots = [row for row in rows if row.depth == 0]
+    total = _root_total(roots, attended, members)
+    kinds = [(kind, label) for kind, label in EVENT_KINDS.items()
+             if any(row.numbers["by_kind"][kind] for row in roots)]
+    return BranchTable(filters, rows, total, kinds)
+
+
+def _root_total(roots, attended, members):
+    """The table's 合计: the one root's row, or the sum of several roots (disjoint trees,
+    so sums are exact: nobody is in two roots' subtrees at once except a member who moved
+    between them, counted in each as in any branch)."""
+    if len(roots) == 1:
+        return dict(roots[0].numbers)
+    summed = {}
+    for key in (*ATTENDANCE_KEYS, *MANDATORY_KEYS):
+        summed[key] = sum(attended.get(row.branch.id, {}).get(key) or 0 for row in roots)
+    for kind in EVENT_KINDS:
+        summed[f"kind_{kind}"] = sum(attended.get(row.branch.id, {}).get(f"kind_{kind}") or 0
+                                     for row in roots)
+    member_count = sum(members.get(row.branch.id, (0, 0))[0] for row in roots)
+    below = sum(members.get(row.branch.id, (0, 0))[1] for row in roots)
+    return _numbers(summed, member_count, below)
