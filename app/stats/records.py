@@ -166,6 +166,15 @@ def year_lines(member_id, year, now=None):
     return lines
 
 
+def year_hours(member_id, year):
+    """学时 of ``year`` (attendance.hours_by_member's sum, narrowed to the member's own
+    registrations first, so one member's record never reads the whole year's check-ins)."""
+    mine = sa.select(Registration.id).where(Registration.member_id == member_id)
+    rows = attendance.attendance_rows(sessions=attendance.sessions_in_year(year),
+                                      registrations=mine)
+    return float(db.session.scalar(sa.select(sa.func.sum(rows.c.credit_hours))) or 0)
+
+
 def _attach_corrections(member_id, lines):
     if not lines:
         return
@@ -211,7 +220,7 @@ def member_record(member, year, now=None):
     now = now or utcnow()
     lines = year_lines(member.id, year, now)
     _attach_corrections(member.id, lines)
-    hours = round(attendance.hours_by_member(year, [member.id]).get(member.id, 0.0), 2)
+    hours = round(year_hours(member.id, year), 2)
     group = targets.group_of(member)
     return Record(member=member, year=year, hours=hours,
                   target=float(targets.target_hours(year, group)), group=group, lines=lines,
