@@ -150,7 +150,7 @@ def test_an_organizer_sets_a_year_s_targets(as_user, org, people):
     assert records.member_record(people["钱书记"], year).target == 60.5
     entries = audit_entries("hours_target.set")
     assert [(e.details["group"], e.details["from_hours"], e.details["to_hours"])
-            for e in entries] == [("member", None, 40.0), ("cadre", None, 60.5)]
+            for e in entries] == [("member", None, "40"), ("cadre", None, "60.5")]
     client.post("/stats/targets", data={"year": str(year), "member": "40", "cadre": "56"})
     assert len(audit_entries("hours_target.set")) == 3  # only the change is recorded
 

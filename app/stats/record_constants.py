@@ -7,20 +7,20 @@ AUDIT_ACTIONS = {
     "stats.record_export": "导出学习档案",
     "stats.below_target_export": "导出学时未达标名单",
 }
+FORMATS = {"xlsx": "电子表格", "csv": "文本表格", "pdf": "打印文件"}
+_LIST_EXPORT = {"format": ("格式", FORMATS), "period": ("统计时段", None), "rows": ("导出行数", None)}
+
 AUDIT_DETAILS = {
     "hours_target": {
         "year": ("年度", None),
         "group": ("对象", TARGET_GROUPS),
-        "from_hours": ("原目标学时", None, "（默认）"),
-        "to_hours": ("目标学时", None),
+        "hours": ("目标学时", None, "（默认）"),  # recorded as from_hours / to_hours
     },
-    "branch": {
-        "format": ("格式", {"xlsx": "电子表格", "csv": "文本表格", "pdf": "打印文件"}),
-        "period": ("统计时段", None),
-        "rows": ("导出行数", None),
-    },
+    # the below-target list: about a branch, or (every branch) about no row at all
+    "branch": _LIST_EXPORT,
+    None: _LIST_EXPORT,
     "member": {
-        "format": ("格式", {"xlsx": "电子表格", "csv": "文本表格", "pdf": "打印文件"}),
+        "format": ("格式", FORMATS),
         "year": ("年度", None),
         "rows": ("导出行数", None),
     },

@@ -71,4 +71,5 @@ def set_targets(actor, year, hours_by_group):
             else:
                 row.hours = hours
             record(actor, "hours_target.set", row, year=year, group=group,
-                   from_hours=before, to_hours=float(hours))
+                   from_hours=None if before is None else f"{before:g}",
+                   to_hours=f"{float(hours):g}")
