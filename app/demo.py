@@ -177,6 +177,9 @@ def seed_demo(if_empty):
         raise click.ClickException("数据库中已有人员，演示数据只能填入空库。")
     counts = seed_organisation()
     made = seed_events()
+    from app.corrections.demo import seed_corrections  # a feature above: import at use
+
+    seed_corrections(db.session.scalar(db.select(Member).filter_by(role="organizer")))
     click.echo(
         f"演示数据已生成：{counts['branches']} 个组织，{counts['members']} 名人员，{made} 个活动。"
         "演示账号见 README.md。"

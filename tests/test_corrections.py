@@ -212,3 +212,40 @@ def test_pages_refuse_strangers(as_user, factory, org, course, wang):
     assert as_user(other).post(f"/my/corrections/{asked.id}/withdraw").status_code == 404
     assert as_user(member).get("/corrections").status_code == 403
     assert db.session.get(Correction, asked.id).status == "pending"
+
+
+def test_demo_corrections_show_each_state(factory, org):
+    from app.certificates.demo import seed_finished_training
+    from app.corrections.demo import seed_corrections
+
+    members = [factory.member(name=f"演示{n}", branch=org.one) for n in range(30)]
+    seed_finished_training(org.organizer, members, people=30)  # six people missed lessons
+    assert seed_corrections(org.organizer) == 5
+    statuses = [c.status for c in db.session.scalars(sa.select(Correction).order_by(Correction.id))]
+    assert statuses == ["accepted", "declined", "pending", "pending", "pending"]
+    assert seed_corrections(org.organizer, count=0) == 0
+
+
+def test_the_staff_list_costs_the_same_statements_for_few_and_many(factory, org):
+    from .conftest import count_statements
+
+    event = make_finished(org.organizer, sessions=4, branch=org.one)
+
+    def asked(n):
+        for k in range(n):
+            member = factory.member(name=f"申诉{k}", branch=org.one if k % 2 else org.two)
+            registration = signed_up(org.organizer, event, member)
+            service.ask(member, registration.id, event.sessions[k % 4].id, "在场")
+
+    def statements():
+        db.session.expire_all()
+        with count_statements() as seen:
+            listed = service.decidable(org.organizer, pending=True)
+            [(c.member.name, c.registration.branch.name, c.registration.event.title,
+              c.session.starts_at) for c in listed]
+        return len(seen)
+
+    asked(2)
+    few = statements()
+    asked(6)
+    assert statements() == few
