@@ -63,6 +63,7 @@ bench: $(VENV)/.dev
 	$(BIN)/python bench/bench_pages.py
 	$(BIN)/python bench/bench_certificates.py
 	$(BIN)/python bench/bench_reports.py
+	$(BIN)/python bench/bench_records.py --both
 
 bench-quick: $(VENV)/.dev
 	$(BIN)/python bench/bench_import.py --rows 2000
@@ -70,6 +71,7 @@ bench-quick: $(VENV)/.dev
 	$(BIN)/python bench/bench_pages.py --quick
 	$(BIN)/python bench/bench_certificates.py --quick
 	$(BIN)/python bench/bench_reports.py --quick
+	$(BIN)/python bench/bench_records.py --quick
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-output

@@ -90,9 +90,12 @@ class Writer:
         if len(batch) >= CHUNK:
             self.flush(model)
 
+    ORDER = (Branch, Member, Membership, Event, EventSession, Registration, Leave, Checkin)
+
     def flush(self, model=None):
-        for each in ([model] if model else [Branch, Member, Membership, Event, EventSession,
-                                            Registration, Leave, Checkin]):
+        """Insert what is waiting of ``model`` and of the tables it refers to (all: None)."""
+        last = self.ORDER.index(model) if model else len(self.ORDER) - 1
+        for each in self.ORDER[:last + 1]:
             batch = self.rows.get(each)
             if batch:
                 db.session.execute(sa.insert(each.__table__), batch)

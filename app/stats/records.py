@@ -137,8 +137,10 @@ def _state(row):
 
 
 def year_lines(member_id, year, now=None):
-    """[Line] of the sessions of ``year`` that have started (or where the member already
-    checked in), newest first: one statement."""
+    """([Line], 学时 of the year): the sessions of ``year`` that have started (or where the
+    member already checked in), newest first, and the sum of their credit hours, in one
+    statement. Every credited row (a confirmed entry) is among these lines, so the sum is
+    the year's 学时 (attendance.hours_by_member's, narrowed to the member's registrations)."""
     now = now or utcnow()
     mine = sa.select(Registration.id).where(Registration.member_id == member_id)
     rows = attendance.attendance_rows(sessions=attendance.sessions_in_year(year),
@@ -147,15 +149,17 @@ def year_lines(member_id, year, now=None):
                        EventSession.ends_at, EventSession.checkout_required,
                        EventSession.credit_hours.label("session_hours"),
                        Event.title.label("event_title"), Event.kind.label("event_kind"),
-                       Event.status.label("event_status"))
+                       Event.status.label("event_status"),
+                       sa.func.sum(rows.c.credit_hours).over().label("year_hours"))
              .join(EventSession, EventSession.id == rows.c.session_id)
              .join(Event, Event.id == rows.c.event_id)
              .where(sa.or_(rows.c.expected == 1, rows.c.walk_in == 1),
                     # started, or checked in already (check-in opens before the start)
                     sa.or_(rows.c.starts_at <= now, rows.c.entry_at.is_not(None)))
              .order_by(rows.c.starts_at.desc(), rows.c.session_id.desc()))
-    lines = []
+    lines, total = [], 0.0
     for row in db.session.execute(query):
+        total = float(row.year_hours or 0)
         shape = SimpleNamespace(starts_at=row.starts_at, checkout_required=row.checkout_required)
         line = Line(row.registration_id, row.session_id, row.event_id, row.event_title,
                     row.event_kind, row.session_title or "", row.starts_at, row.ends_at,
@@ -163,16 +167,7 @@ def year_lines(member_id, year, now=None):
                     status_word(row, shape, now), bool(row.backfilled))
         line.can_ask = bool(row.absent) and row.event_status != "cancelled"
         lines.append(line)
-    return lines
-
-
-def year_hours(member_id, year):
-    """学时 of ``year`` (attendance.hours_by_member's sum, narrowed to the member's own
-    registrations first, so one member's record never reads the whole year's check-ins)."""
-    mine = sa.select(Registration.id).where(Registration.member_id == member_id)
-    rows = attendance.attendance_rows(sessions=attendance.sessions_in_year(year),
-                                      registrations=mine)
-    return float(db.session.scalar(sa.select(sa.func.sum(rows.c.credit_hours))) or 0)
+    return lines, total
 
 
 def _attach_corrections(member_id, lines):
@@ -218,9 +213,9 @@ def upcoming(member_id, now=None):
 def member_record(member, year, now=None):
     """The Record of ``member`` for ``year`` (see the module docstring)."""
     now = now or utcnow()
-    lines = year_lines(member.id, year, now)
+    lines, hours = year_lines(member.id, year, now)
     _attach_corrections(member.id, lines)
-    hours = round(year_hours(member.id, year), 2)
+    hours = round(hours, 2)
     group = targets.group_of(member)
     return Record(member=member, year=year, hours=hours,
                   target=float(targets.target_hours(year, group)), group=group, lines=lines,
