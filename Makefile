@@ -63,7 +63,8 @@ bench: $(VENV)/.dev
 	$(BIN)/python bench/bench_pages.py
 	$(BIN)/python bench/bench_certificates.py
 	$(BIN)/python bench/bench_reports.py
-	$(BIN)/python bench/bench_records.py --both
+	$(BIN)/python bench/bench_stats.py --both --report bench/out
+	$(BIN)/python bench/bench_records.py --both --report bench/out
 
 bench-quick: $(VENV)/.dev
 	$(BIN)/python bench/bench_import.py --rows 2000
@@ -71,6 +72,7 @@ bench-quick: $(VENV)/.dev
 	$(BIN)/python bench/bench_pages.py --quick
 	$(BIN)/python bench/bench_certificates.py --quick
 	$(BIN)/python bench/bench_reports.py --quick
+	$(BIN)/python bench/bench_stats.py --quick
 	$(BIN)/python bench/bench_records.py --quick
 
 clean:

@@ -13,6 +13,7 @@ from app.extensions import db
 from app.org.demo import seed as seed_organisation
 from app.org.models import Branch, Member
 from app.registration import decide, invitations, leave_requests, signup
+from app.stats.demo import seed_history
 from app.timeutil import local_zone, utcnow
 
 
@@ -177,6 +178,7 @@ def seed_demo(if_empty):
         raise click.ClickException("数据库中已有人员，演示数据只能填入空库。")
     counts = seed_organisation()
     made = seed_events()
+    made += seed_history()
     from app.corrections.demo import seed_corrections  # a feature above: import at use
 
     seed_corrections(db.session.scalar(db.select(Member).filter_by(role="organizer")))

@@ -8,6 +8,7 @@ import re
 from app.checkin.constants import CHECKIN_REFUSALS
 from app.checkin.scanning import MAX_AGE_SECONDS
 from app.errors import MESSAGES
+from app.stats import openapi as stats_openapi
 from app.web import MAX_ID
 
 from . import member_stats_doc
@@ -24,6 +25,7 @@ ERROR_CODES = {
     "scanner_link_other_event": 403, "not_found": 404, "method_not_allowed": 405,
     "event_cancelled": 409, "search_phone_digits": 400, "too_many_requests": 429,
     "input_nul": 400, "server_error": 500,
+    **stats_openapi.ERROR_CODES,
     **member_stats_doc.ERROR_CODES,
 }
 # Text with something in it besides white space (what Python's str.strip() removes): the
@@ -129,6 +131,7 @@ def openapi_document():
                                    "that login is logged out, or REMEMBER_DAYS)."},
             },
             "schemas": {
+                **stats_openapi.SCHEMAS,
                 "ScanRequest": {
                     "type": "object", "required": ["code"],
                     "properties": {
@@ -258,6 +261,7 @@ def openapi_document():
             },
         },
         "paths": {
+            **stats_openapi.paths(_error_response, _DENIED, _LOGIN),
             **member_stats_doc.paths(_error_response, _LOGIN),
             "/sessions/{session_id}/scans": {
                 "post": {

@@ -11,6 +11,7 @@ a Chinese message, never an HTML page.
 import re
 
 from flask import Blueprint, jsonify, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError, generate_csrf
 from werkzeug.exceptions import HTTPException
 
@@ -27,6 +28,9 @@ from app.checkin.scanning import (
 )
 from app.errors import HTTP_CODES, DomainError, error_body
 from app.extensions import db
+from app.stats import access as stats_access
+from app.stats.branches import branch_table, branch_table_json
+from app.stats.periods import parse_filters
 from app.web import MAX_ID
 
 from .openapi import MAX_QUERY_LENGTH, NOT_BLANK, openapi_document
@@ -197,3 +201,14 @@ def expected(session_id):
     q = _query("q", MAX_QUERY_LENGTH)
     items, more = expected_members(access, q)
     return jsonify({"q": q, "items": items, "more": more})
+
+
+# ------------------------------------------------------------------ statistics
+
+@bp.route("/stats/branches")
+def stats_branches():
+    """参与统计 of the caller's scope (app/stats): the page's table as JSON."""
+    within = stats_access.branch_scope(current_user)
+    filters = parse_filters(request.args, strict=True)
+    event = stats_access.filtered_event(current_user, filters)
+    return jsonify(branch_table_json(branch_table(filters, within), within, event))

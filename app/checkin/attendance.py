@@ -39,6 +39,10 @@ Building blocks
       credited     counts for 学时: a confirmed entry, and a check-out too where the
                    session requires one (walk-ins earn hours like anyone who came)
     and credit_hours: the session's credit hours where credited, else 0.
+``presence_rows(sessions=None)``, ``presence_totals(rows)``
+    A lighter attendance_rows() for statistics over many sessions: the same expected,
+    on_leave, present, absent, walk_in, credited and credit_hours, without the first
+    check-in's time, lateness or early leaving (one GROUP BY, no window functions).
 ``totals(rows)``
     Labelled aggregate columns over attendance rows for any GROUP BY: expected,
     present, on_leave, absent, late (among the present), left_early (among the
@@ -222,23 +226,87 @@ def attendance_rows(sessions=None, registrations=None, any_status=False):
     return query.subquery("attendance")
 
 
+def presence_rows(sessions=None):
+    """A lighter attendance_rows() for aggregates over a year of sessions (statistics):
+    one row per (confirmed registration, session of its event) with the flags expected,
+    on_leave, present, absent, walk_in, credited and credit_hours defined as above, but not
+    the first check-in's time, lateness, early leaving or method. Whether someone came
+    (and checked out) needs no ranking of the check-ins, so they are read in one GROUP BY
+    instead of two window functions, and the leave is looked up once per row: several
+    times faster on a million check-ins. ``presence_totals(rows)`` sums them."""
+    reg, ses = Registration, EventSession
+    seen = (sa.select(Checkin.registration_id, Checkin.session_id,
+                      sa.func.max(_flag(successful("entry"))).label("entered"),
+                      sa.func.max(_flag(successful("exit"))).label("exited"))
+            .where(Checkin.result == OK, Checkin.registration_id.is_not(None))
+            .group_by(Checkin.registration_id, Checkin.session_id))
+    if sessions is not None:
+        seen = seen.where(Checkin.session_id.in_(sessions))
+    seen = seen.subquery("seen")
+    base = (sa.select(
+        reg.id.label("registration_id"), ses.id.label("session_id"),
+        reg.event_id.label("event_id"), reg.member_id.label("member_id"),
+        reg.branch_id.label("branch_id"), reg.source.label("source"),
+        ses.starts_at.label("starts_at"), ses.credit_hours.label("session_hours"),
+        ses.checkout_required.label("checkout_required"),
+        sa.func.coalesce(seen.c.entered, 0).label("entered"),
+        sa.func.coalesce(seen.c.exited, 0).label("exited"),
+        _flag(leave_covers(reg.id, ses.id)).label("covered"))
+        .select_from(reg)
+        .join(ses, ses.event_id == reg.event_id)
+        .outerjoin(seen, sa.and_(seen.c.registration_id == reg.id,
+                                 seen.c.session_id == ses.id))
+        .where(reg.status == "confirmed"))
+    if sessions is not None:
+        base = base.where(ses.id.in_(sessions))
+    base = base.subquery("presence_base")
+    walk_in = base.c.source == "walk_in"
+    entered = base.c.entered == 1
+    credited = sa.and_(entered, sa.or_(base.c.checkout_required.is_(False), base.c.exited == 1))
+    return sa.select(
+        base.c.registration_id, base.c.session_id, base.c.event_id, base.c.member_id,
+        base.c.branch_id, base.c.source, base.c.starts_at,
+        _flag(~walk_in).label("expected"),
+        _flag(sa.and_(~walk_in, ~entered, base.c.covered == 1)).label("on_leave"),
+        _flag(sa.and_(~walk_in, entered)).label("present"),
+        _flag(sa.and_(~walk_in, ~entered, base.c.covered == 0)).label("absent"),
+        _flag(sa.and_(walk_in, entered)).label("walk_in"),
+        _flag(credited).label("credited"),
+        sa.case((credited, base.c.session_hours), else_=0.0).label("credit_hours"),
+    ).subquery("presence")
+
+
+def presence_totals(rows):
+    """The totals() that presence_rows() can give: expected, present, on_leave, absent,
+    walk_in, hours, people (参与人数) and presences (参与人次)."""
+    wanted = ("expected", "present", "on_leave", "absent", "walk_in", "hours", "people",
+              "presences")
+    return _totals(rows, wanted)
+
+
+def _totals(rows, wanted):
+    count = sa.func.sum
+    made = {
+        "expected": lambda: count(rows.c.expected),
+        "present": lambda: count(rows.c.present),
+        "on_leave": lambda: count(rows.c.on_leave),
+        "absent": lambda: count(rows.c.absent),
+        "late": lambda: count(rows.c.present * rows.c.late),
+        "left_early": lambda: count(rows.c.present * rows.c.left_early),
+        "walk_in": lambda: count(rows.c.walk_in),
+        "backfilled": lambda: count(rows.c.present * rows.c.backfilled),
+        "hours": lambda: count(rows.c.credit_hours),
+        "people": lambda: sa.func.count(sa.distinct(
+            sa.case((rows.c.present == 1, rows.c.member_id)))),
+        "presences": lambda: count(rows.c.present),
+    }
+    return [made[key]().label(key) for key in wanted]
+
+
 def totals(rows):
     """Aggregate columns over attendance ``rows`` for any GROUP BY (see the docstring)."""
-    count = sa.func.sum
-    return [
-        count(rows.c.expected).label("expected"),
-        count(rows.c.present).label("present"),
-        count(rows.c.on_leave).label("on_leave"),
-        count(rows.c.absent).label("absent"),
-        count(rows.c.present * rows.c.late).label("late"),
-        count(rows.c.present * rows.c.left_early).label("left_early"),
-        count(rows.c.walk_in).label("walk_in"),
-        count(rows.c.present * rows.c.backfilled).label("backfilled"),
-        count(rows.c.credit_hours).label("hours"),
-        sa.func.count(sa.distinct(sa.case((rows.c.present == 1, rows.c.member_id))))
-        .label("people"),
-        count(rows.c.present).label("presences"),
-    ]
+    return _totals(rows, ("expected", "present", "on_leave", "absent", "late", "left_early",
+                          "walk_in", "backfilled", "hours", "people", "presences"))
 
 
 def completion_rows(registrations):

@@ -23,6 +23,7 @@ from app.org.models import Branch, Member, Membership
 from app.org.scope import can_see_branch, scope_branch
 
 from . import targets
+from .branches import materialized
 from .models import TARGET_GROUPS
 
 
@@ -90,7 +91,7 @@ def below_target(period, branch=None):
     if branch is not None:
         stays = stays.where(branch.subtree_filter())
     stays = stays.subquery("stays")
-    earned = targets.member_hours(period)
+    earned = targets.member_hours(period, materialize=materialized)
     hours = sa.func.coalesce(earned.c.hours, 0.0)
     query = (sa.select(Member.id, Member.name, Branch.id.label("branch_id"),
                        Branch.name.label("branch"), Branch.path, targets.group_expression(Member).label("grp"),

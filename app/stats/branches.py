@@ -2,9 +2,9 @@
 
 ``branch_table(filters, within=None)`` returns a BranchTable: one row per branch of the
 tree (or of ``within``'s subtree, a secretary's view) in tree order, each row holding its
-whole subtree's numbers, and the total of the visible roots. Three statements whatever the
-size of the organisation (the branches, the attendance aggregate, the membership
-aggregate); no Python loop over attendance rows.
+whole subtree's numbers, and the total of the visible roots. Two statements whatever the
+size of the organisation (the branches; then table_query(): the attendance and membership
+aggregates per branch, the attendance rows read once); no Python loop over attendance rows.
 
 Definitions (DESIGN §3; every attendance flag from app/checkin/attendance.py):
 
@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from app.checkin.attendance import attendance_rows, rate, totals
+from app.checkin.attendance import presence_rows, presence_totals, rate
 from app.events.constants import EVENT_KINDS
 from app.events.models import Event
 from app.extensions import db
@@ -68,47 +68,76 @@ def ancestors_cte():
         sa.select(anc.c.branch_id, up.c.id, up.c.parent_id).join(up, up.c.id == anc.c.next_id))
 
 
+def materialized(query, name):
+    """``query`` as a CTE computed once (WITH ... AS MATERIALIZED, SQLite 3.35+ and
+    PostgreSQL 12+): without the hint both may fold it into the join with the ancestors
+    and run the attendance rows once per ancestor row."""
+    return query.cte(name).prefix_with("MATERIALIZED")
+
+
 def _flag_sum(condition, value):
     return sa.func.sum(sa.case((condition, value), else_=0))
 
 
-def attendance_by_ancestor(filters, anc, now):
-    """{ancestor_id: numbers} of the attendance rows of the filtered sessions started by ``now``."""
-    rows = attendance_rows(sessions=filters.sessions(now))
-    sums = {column.name: column for column in totals(rows)}
+def _per_member(filters, now):
+    """The attendance rows of the filtered sessions started by ``now``, aggregated once per
+    (branch kept on the registration, member): (CTE, its summed columns)."""
+    rows = materialized(sa.select(presence_rows(sessions=filters.sessions(now))), "rows")
     invited = rows.c.source == "invited"
-    columns = [sums[key] for key in ("people", "presences", "hours", "expected", "present",
-                                     "on_leave", "absent")]
+    sums = {column.name: column for column in presence_totals(rows)}
+    columns = [sums[key] for key in ("presences", "hours", "expected", "present", "on_leave",
+                                     "absent")]
     columns += [_flag_sum(invited, rows.c.expected).label("m_expected"),
                 _flag_sum(invited, rows.c.present).label("m_present"),
                 _flag_sum(invited, rows.c.on_leave).label("m_on_leave"),
                 _flag_sum(invited, rows.c.absent).label("m_absent")]
     columns += [_flag_sum(Event.kind == kind, rows.c.present).label(f"kind_{kind}")
                 for kind in EVENT_KINDS]
-    query = (sa.select(anc.c.ancestor_id, *columns)
-             .select_from(rows)
-             .join(anc, anc.c.branch_id == rows.c.branch_id)
-             .join(Event, Event.id == rows.c.event_id)
-             .group_by(anc.c.ancestor_id))
-    found = {}
-    for row in db.session.execute(query):
-        numbers = row._asdict()
-        ancestor = numbers.pop("ancestor_id")
-        found[ancestor] = numbers
-    return found
+    per_member = materialized(
+        sa.select(rows.c.branch_id, rows.c.member_id, *columns)
+        .select_from(rows).join(Event, Event.id == rows.c.event_id)
+        .group_by(rows.c.branch_id, rows.c.member_id), "per_member")
+    return per_member, [column.name for column in columns]
 
 
-def members_by_ancestor(period, anc):
-    """{ancestor_id: (members, below target)} over the stays overlapping ``period``."""
-    stays = membership_rows(period)
-    query = (sa.select(anc.c.ancestor_id, sa.func.count(sa.distinct(stays.c.member_id)),
-                       sa.func.count(sa.distinct(
-                           sa.case((stays.c.below == 1, stays.c.member_id)))))
-             .select_from(stays)
-             .join(anc, anc.c.branch_id == stays.c.branch_id)
-             .group_by(anc.c.ancestor_id))
-    return {ancestor: (int(members or 0), int(below or 0))
-            for ancestor, members, below in db.session.execute(query)}
+def table_query(filters, now, within=None):
+    """One statement: per branch (of ``within``'s subtree, or all), its subtree's
+    attendance numbers and its members and members below target.
+
+    The attendance rows are read once, aggregated per (branch, member), then per ancestor,
+    where COUNT(DISTINCT member) counts a person once in a parent however many of its
+    branches they came with or belonged to. Without a kind or event filter the members'
+    学时 for the targets come from the same rows (a session to come has no 学时 yet)."""
+    anc = ancestors_cte()
+    per_member, names = _per_member(filters, now)
+    earned = None
+    if not filters.kind and not filters.event_id:
+        earned = materialized(sa.select(per_member.c.member_id,
+                                        sa.func.sum(per_member.c.hours).label("hours"))
+                              .group_by(per_member.c.member_id), "earned")
+    stays = membership_rows(filters.period, materialize=materialized, earned=earned)
+    people = sa.func.count(sa.distinct(sa.case((per_member.c.present > 0,
+                                                per_member.c.member_id)))).label("people")
+    attended = (sa.select(anc.c.ancestor_id, people,
+                          *(sa.func.sum(per_member.c[name]).label(name) for name in names))
+                .select_from(per_member).join(anc, anc.c.branch_id == per_member.c.branch_id)
+                .group_by(anc.c.ancestor_id).subquery("attended"))
+    belonged = (sa.select(anc.c.ancestor_id,
+                          sa.func.count(sa.distinct(stays.c.member_id)).label("members"),
+                          sa.func.count(sa.distinct(sa.case((stays.c.below == 1,
+                                                             stays.c.member_id))))
+                          .label("below_target"))
+                .select_from(stays).join(anc, anc.c.branch_id == stays.c.branch_id)
+                .group_by(anc.c.ancestor_id).subquery("belonged"))
+    query = (sa.select(Branch.id.label("branch_id"), attended.c.people,
+                       *(attended.c[name] for name in names),
+                       belonged.c.members, belonged.c.below_target)
+             .select_from(Branch)
+             .outerjoin(attended, attended.c.ancestor_id == Branch.id)
+             .outerjoin(belonged, belonged.c.ancestor_id == Branch.id))
+    if within is not None:
+        query = query.where(within.subtree_filter())
+    return query
 
 
 def _numbers(attended, members, below):
@@ -154,9 +183,13 @@ def branch_table(filters, within=None, now=None):
     if within is not None:
         query = query.where(within.subtree_filter())
     branches = db.session.scalars(query).all()
-    anc = ancestors_cte()
-    attended = attendance_by_ancestor(filters, anc, now or utcnow())
-    members = members_by_ancestor(filters.period, anc)
+    attended, members = {}, {}
+    for row in db.session.execute(table_query(filters, now or utcnow(), within)):
+        numbers = row._asdict()
+        branch_id = numbers.pop("branch_id")
+        members[branch_id] = (int(numbers.pop("members") or 0),
+                              int(numbers.pop("below_target") or 0))
+        attended[branch_id] = numbers
     ordered, children = _tree_order(branches, within)
     rows = []
     for branch, depth in ordered:
@@ -188,3 +221,22 @@ def _root_total(roots, attended, members):
     member_count = sum(members.get(row.branch.id, (0, 0))[0] for row in roots)
     below = sum(members.get(row.branch.id, (0, 0))[1] for row in roots)
     return _numbers(summed, member_count, below)
+
+
+def _numbers_json(numbers):
+    return {key: value for key, value in numbers.items()}
+
+
+def branch_table_json(table, within=None, event=None):
+    """The BranchTable as the API's JSON (app/stats/openapi.py BranchTable)."""
+    filters = table.filters
+    return {
+        "period": {"from": filters.period.start.isoformat(), "to": filters.period.end.isoformat()},
+        "kind": filters.kind,
+        "event": {"id": event.id, "title": event.title} if event is not None else None,
+        "scope": {"id": within.id, "name": within.name} if within is not None else None,
+        "total": _numbers_json(table.total),
+        "branches": [{"id": row.branch.id, "name": row.branch.name, "parent_id": row.parent_id,
+                      "depth": row.depth, "active": row.branch.active,
+                      **_numbers_json(row.numbers)} for row in table.rows],
+    }

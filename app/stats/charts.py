@@ -18,7 +18,8 @@ from app.extensions import db
 from app.org.models import Branch
 from app.timeutil import local_zone
 
-WIDTH = 600
+BAR_WIDTH = 500  # viewBox units: on a 360 px phone 1 unit ≈ 0.6 px, text stays ≥ 12 px
+COLUMN_WIDTH = 480
 BAR = "#37474f"
 TRACK = "#eceff1"
 INK = "#212121"
@@ -32,22 +33,22 @@ def _percent(value):
 
 def rate_bars(items, title="参与率"):
     """SVG of [(label, ratio or None)] as horizontal bars (0–100 %)."""
-    row, top = 54, 8
-    height = top + row * max(len(items), 1) + 8
+    width, row, top, track = BAR_WIDTH, 58, 4, BAR_WIDTH - 100
+    height = top + row * max(len(items), 1) + 6
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-bars" '
-             f'viewBox="0 0 {WIDTH} {height}" width="100%" role="img" '
+             f'viewBox="0 0 {width} {height}" width="100%" role="img" '
              f'aria-label="{escape(title)}">']
     if not items:
-        parts.append(f'<text x="0" y="30" {FONT} font-size="20" fill="{MUTED}">暂无数据</text>')
+        parts.append(f'<text x="0" y="30" {FONT} font-size="22" fill="{MUTED}">暂无数据</text>')
     for index, (label, value) in enumerate(items):
         y = top + index * row
         share = max(0.0, min(1.0, value or 0.0))
-        parts.append(f'<text x="0" y="{y + 18}" {FONT} font-size="19" fill="{INK}">'
+        parts.append(f'<text x="0" y="{y + 21}" {FONT} font-size="21" fill="{INK}">'
                      f'{escape(label)}</text>')
-        parts.append(f'<rect x="0" y="{y + 26}" width="{WIDTH - 90}" height="18" fill="{TRACK}"/>')
-        parts.append(f'<rect x="0" y="{y + 26}" width="{(WIDTH - 90) * share:.1f}" height="18" '
+        parts.append(f'<rect x="0" y="{y + 30}" width="{track}" height="20" fill="{TRACK}"/>')
+        parts.append(f'<rect x="0" y="{y + 30}" width="{track * share:.1f}" height="20" '
                      f'fill="{BAR}"/>')
-        parts.append(f'<text x="{WIDTH}" y="{y + 41}" {FONT} font-size="19" fill="{INK}" '
+        parts.append(f'<text x="{width}" y="{y + 47}" {FONT} font-size="21" fill="{INK}" '
                      f'text-anchor="end">{_percent(value)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
@@ -55,29 +56,29 @@ def rate_bars(items, title="参与率"):
 
 def month_columns(items, title="参与人次"):
     """SVG of [(label, count)] as columns with the count above each."""
-    height, base, left = 300, 250, 4
+    width, height, base, left = COLUMN_WIDTH, 260, 220, 2
     count = max(len(items), 1)
-    step = (WIDTH - left) / count
+    step = (width - left) / count
     peak = max([value for _, value in items] + [1])
     every = 1 if count <= 12 else (2 if count <= 24 else max(1, count // 12))
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-columns" '
-             f'viewBox="0 0 {WIDTH} {height}" width="100%" role="img" '
+             f'viewBox="0 0 {width} {height}" width="100%" role="img" '
              f'aria-label="{escape(title)}">',
-             f'<line x1="0" y1="{base}" x2="{WIDTH}" y2="{base}" stroke="{MUTED}" '
+             f'<line x1="0" y1="{base}" x2="{width}" y2="{base}" stroke="{MUTED}" '
              f'stroke-width="1"/>']
     for index, (label, value) in enumerate(items):
         x = left + index * step
-        tall = (base - 40) * value / peak
+        tall = (base - 30) * value / peak
         width = max(step * 0.7, 2)
         parts.append(f'<rect x="{x + (step - width) / 2:.1f}" y="{base - tall:.1f}" '
                      f'width="{width:.1f}" height="{tall:.1f}" fill="{BAR}"/>')
         if value and count <= 24:
             parts.append(f'<text x="{x + step / 2:.1f}" y="{base - tall - 6:.1f}" {FONT} '
-                         f'font-size="{16 if count <= 12 else 12}" fill="{INK}" '
+                         f'font-size="{18 if count <= 12 else 13}" fill="{INK}" '
                          f'text-anchor="middle">{value}</text>')
         if index % every == 0:
-            parts.append(f'<text x="{x + step / 2:.1f}" y="{base + 24}" {FONT} '
-                         f'font-size="{16 if count <= 12 else 13}" fill="{MUTED}" '
+            parts.append(f'<text x="{x + step / 2:.1f}" y="{base + 26}" {FONT} '
+                         f'font-size="{18 if count <= 12 else 14}" fill="{MUTED}" '
                          f'text-anchor="middle">{escape(label)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))

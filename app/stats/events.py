@@ -18,7 +18,6 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from app.checkin import attendance
-from app.checkin.reports import session_name
 from app.events.models import EventSession
 from app.extensions import db
 from app.org.models import Branch, Member
@@ -95,6 +94,3 @@ def event_summary(event, scope=None, now=None):
     return EventSummary(event, scope, per_session, per_branch, total,
                         absent_members(event, scope, now))
 
-
-def session_label(session):
-    return session_name(session)

@@ -50,8 +50,8 @@ def _number(value):
 BRANCH_HEADERS = [
     ("组织", "text"), ("党员数", "int"), ("参与人数", "int"), ("参与率", "percent"),
     ("参与人次", "int"), ("学时", "float"), ("人均学时", "float"), ("低于学时目标", "int"),
-    ("指定参加应到", "int"), ("实到", "int"), ("请假", "int"), ("缺席", "int"),
-    ("到会率", "percent"),
+    ("指定参加应到", "int"), ("指定参加实到", "int"), ("指定参加请假", "int"),
+    ("指定参加缺席", "int"), ("指定参加到会率", "percent"),
 ]
 BRANCH_KEYS = ["members", "people", "participation_rate", "presences", "hours", "average_hours",
                "below_target", "m_expected", "m_present", "m_on_leave", "m_absent", "m_rate"]

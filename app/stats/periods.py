@@ -3,14 +3,14 @@
 ``parse_filters(args)`` reads ``from``, ``to`` (local days, YYYY-MM-DD, both included),
 ``kind`` (an event kind) and ``event`` (an event id) and returns a ``Filters``; a bad
 value raises DomainError with a Chinese message and the field it belongs to (400 in the
-API). Missing dates default to this local year; an empty value is the same as a missing
-one. Whether the event is in the visitor's scope is the caller's business (views check
-it with app/events/service.py), not this module's.
+API). Missing dates default to this local year. On pages an empty value is the same as a
+missing one; the API (``strict=True``) refuses it. Whether the event is in the visitor's
+scope is the caller's business (stats/access.py), not this module's.
 
 A Period knows the UTC instants it spans (sessions count where they took place, in
 APP_TIMEZONE) and the years it touches (the yearly hours targets).
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
@@ -100,7 +100,6 @@ class Filters:
     period: Period
     kind: str | None = None
     event_id: int | None = None
-    extra: dict = field(default_factory=dict, compare=False)
 
     @property
     def kind_label(self):
@@ -139,11 +138,17 @@ class Filters:
         return "；".join(parts)
 
 
-def _text(args, name, max_length=40):
+def _text(args, name, max_length=40, strict=False):
+    """The raw value of ``name`` (None when absent). Pages treat an empty or blank value as
+    absent (a cleared form field); the API (``strict``) takes values as they are."""
     value = args.get(name)
     if value is None:
-        return ""
-    return str(value).strip()[:max_length + 1]
+        return None
+    value = str(value)[:max_length + 1]
+    if not strict:
+        value = value.strip()
+        return value or None
+    return value
 
 
 def parse_day(value, name):
@@ -163,12 +168,12 @@ def parse_day(value, name):
     return day
 
 
-def parse_period(args):
+def parse_period(args, strict=False):
     """The Period of ``from``/``to`` (each optional: this year's first/last day, or the
     other date's year when only one is given)."""
-    raw_from, raw_to = _text(args, "from"), _text(args, "to")
-    start = parse_day(raw_from, "from") if raw_from else None
-    end = parse_day(raw_to, "to") if raw_to else None
+    raw_from, raw_to = _text(args, "from", strict=strict), _text(args, "to", strict=strict)
+    start = parse_day(raw_from, "from") if raw_from is not None else None
+    end = parse_day(raw_to, "to") if raw_to is not None else None
     if start is None and end is None:
         return Period.this_year()
     if start is None:
@@ -183,9 +188,9 @@ def parse_period(args):
     return Period(start, end)
 
 
-def parse_kind(args):
-    kind = _text(args, "kind")
-    if not kind:
+def parse_kind(args, strict=False):
+    kind = _text(args, "kind", strict=strict)
+    if kind is None:
         return None
     if kind not in EVENT_KINDS:
         raise DomainError("stats_unknown_kind", field="kind", value=kind[:20],
@@ -193,15 +198,17 @@ def parse_kind(args):
     return kind
 
 
-def parse_event_id(args):
-    raw = _text(args, "event", max_length=12)
-    if not raw:
+def parse_event_id(args, strict=False):
+    raw = _text(args, "event", max_length=12, strict=strict)
+    if raw is None:
         return None
     if not (raw.isascii() and raw.isdigit()) or len(raw) > 12 or int(raw) == 0:
         raise DomainError("stats_bad_event", field="event", value=raw[:20])
     return int(raw)
 
 
-def parse_filters(args):
-    """Filters from a query string mapping (request.args); DomainError on bad input."""
-    return Filters(period=parse_period(args), kind=parse_kind(args), event_id=parse_event_id(args))
+def parse_filters(args, strict=False):
+    """Filters from a query string mapping (request.args); DomainError on bad input.
+    ``strict`` (the API): an empty or padded value is refused, not taken as absent."""
+    return Filters(period=parse_period(args, strict), kind=parse_kind(args, strict),
+                   event_id=parse_event_id(args, strict))

@@ -17,7 +17,7 @@ count and the list of members below target both read this definition.
 import sqlalchemy as sa
 from flask import current_app
 
-from app.checkin.attendance import attendance_rows
+from app.checkin.attendance import presence_rows
 from app.events.models import EventSession
 from app.extensions import db
 from app.org.models import Member, Membership
@@ -75,20 +75,26 @@ def target_expression(years, member=Member):
                     sa.literal(cadre, sa.Float)), else_=sa.literal(plain, sa.Float))
 
 
-def member_hours(period):
+def member_hours(period, materialize=None):
     """A subquery (member_id, hours): the 学时 each member earned in the sessions that
-    took place in ``period`` (every kind of event: the target is about the whole year)."""
-    rows = attendance_rows(sessions=sa.select(EventSession.id).where(period.session_condition()))
-    return (sa.select(rows.c.member_id, sa.func.sum(rows.c.credit_hours).label("hours"))
-            .group_by(rows.c.member_id).subquery("member_hours"))
+    took place in ``period`` (every kind of event: the target is about the whole year).
+    ``materialize(select, name)`` turns a select into a CTE computed once (stats/branches.py)."""
+    rows = presence_rows(sessions=sa.select(EventSession.id).where(period.session_condition()))
+    if materialize is not None:
+        rows = materialize(sa.select(rows), "hour_rows")
+    query = (sa.select(rows.c.member_id, sa.func.sum(rows.c.credit_hours).label("hours"))
+             .group_by(rows.c.member_id))
+    return materialize(query, "earned") if materialize is not None else query.subquery(
+        "member_hours")
 
 
-def membership_rows(period):
+def membership_rows(period, materialize=None, earned=None):
     """A subquery (member_id, branch_id, hours, target, below): one row per stay of a member
     in a branch that overlaps ``period`` (a member who moved has one per branch), with the
     member's 学时 in the period, their target for it and below (0/1: hours < target).
     The branch table's 低于目标 count and the list of members below target both read it."""
-    earned = member_hours(period)
+    if earned is None:  # (member_id, hours) the caller already has, or member_hours()
+        earned = member_hours(period, materialize)
     hours = sa.func.coalesce(earned.c.hours, 0.0)
     target = target_expression(period.years)
     return (sa.select(Membership.member_id, Membership.branch_id, hours.label("hours"),

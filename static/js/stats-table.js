@@ -67,8 +67,7 @@
     var button = document.createElement("button");
     button.type = "button";
     button.className = "sort-button";
-    button.textContent = th.textContent;
-    th.textContent = "";
+    while (th.firstChild) { button.appendChild(th.firstChild); }
     th.appendChild(button);
     button.addEventListener("click", function () {
       if (index === 0) { treeOrder(); return; }

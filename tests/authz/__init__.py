@@ -31,7 +31,7 @@ ROLES = ("anonymous", "member", "other_secretary", "own_secretary", "organizer",
          "scanner_link")
 
 FEATURES = ("auth", "api", "org", "roster", "events", "registration", "checkin", "onsite",
-            "home", "auditlog", "static", "records", "corrections")
+            "home", "auditlog", "static", "stats", "records", "corrections")
 
 
 @dataclass(frozen=True)
