@@ -178,6 +178,9 @@ def test_the_api_answers_the_record_with_the_page_s_numbers(as_user, client, fac
     assert bad.status_code == 400
     assert bad.get_json() == {"result": "error", "code": "record_bad_year",
                               "message": "年份应为 2000 到 2100 之间的四位数字。"}
+    for padded in ("%202026", "", "2026.0"):
+        refused = as_user(member).get(f"/api/v1/stats/members/{member.id}?year={padded}")
+        assert refused.status_code == 400, padded
     missing = as_user(org.organizer).get("/api/v1/stats/members/99999")
     assert (missing.status_code, missing.get_json()["code"]) == (404, "not_found")
 

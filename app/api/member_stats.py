@@ -22,5 +22,5 @@ def member_record(member_id):
         raise DomainError("not_found")
     if not records.may_view(current_user, member):
         raise DomainError("forbidden", http_status=403)
-    year = records.parse_year(request.args.get("year"))
+    year = records.parse_year(request.args.get("year"), strict=True)
     return jsonify(records.record_json(records.member_record(member, year)))

@@ -41,12 +41,17 @@ def this_year(now=None):
     return to_local(now or utcnow()).year
 
 
-def parse_year(text, now=None):
+def parse_year(text, now=None, strict=False):
     """The year of ``?year=``: four ASCII digits between MIN_YEAR and MAX_YEAR; this
-    (local) year when empty. Raises DomainError("record_bad_year", field="year")."""
-    text = (text or "").strip()
-    if not text:
+    (local) year when missing (a page: also when empty or blank). ``strict`` (the API, as
+    its document says): a value given must be the four digits exactly, no spaces. Raises
+    DomainError("record_bad_year", field="year")."""
+    if text is None:
         return this_year(now)
+    if not strict:
+        text = text.strip()
+        if not text:
+            return this_year(now)
     if not (len(text) == 4 and text.isascii() and text.isdigit()
             and MIN_YEAR <= int(text) <= MAX_YEAR):
         raise DomainError("record_bad_year", field="year", min=MIN_YEAR, max=MAX_YEAR)
