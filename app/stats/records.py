@@ -132,10 +132,8 @@ def _state(row):
         return "absent"
     if row.walk_in:
         return "walk_in"
-    if row.late and row.left_early:
-        return "late"  # the word says both
     if row.late:
-        return "late"
+        return "late"  # late and gone early too: the status word says both
     if row.left_early:
         return "left_early"
     return "present"
