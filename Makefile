@@ -78,6 +78,7 @@ bench: $(VENV)/.dev browser bench-tools
 	-$(BIN)/python bench/bench_printing.py --report $(BENCH_OUT)
 	-$(BIN)/python bench/bench_certificates.py --both --report $(BENCH_OUT)
 	-$(BIN)/python bench/bench_stats.py --both --report $(BENCH_OUT)
+	-$(BIN)/python bench/bench_records.py --both --report $(BENCH_OUT)
 	$(BIN)/python bench/report.py $(BENCH_OUT)
 
 # The quick pass CI runs: small loads, every correctness check, no timing threshold that the
@@ -92,6 +93,7 @@ bench-quick: $(VENV)/.dev bench-tools
 	$(BIN)/python bench/bench_printing.py --quick --report $(BENCH_QUICK_OUT)
 	$(BIN)/python bench/bench_certificates.py --quick --report $(BENCH_QUICK_OUT)
 	$(BIN)/python bench/bench_stats.py --quick --report $(BENCH_QUICK_OUT)
+	$(BIN)/python bench/bench_records.py --quick --report $(BENCH_QUICK_OUT)
 	$(BIN)/python bench/report.py $(BENCH_QUICK_OUT) --quick --output $(BENCH_QUICK_OUT)/BENCHMARKS.md
 
 clean:

@@ -100,6 +100,7 @@ def _connect_features():
 
 
 def _register_blueprints(app):
+    from .api import member_stats  # noqa: F401  (its route joins the API blueprint)
     from .api.views import bp as api_bp
     from .auditlog.views import bp as auditlog_bp
     from .auth.views import bp as auth_bp
@@ -107,6 +108,7 @@ def _register_blueprints(app):
     from .checkin.onsite_views import bp as onsite_bp
     from .checkin.report_views import bp as reports_bp
     from .checkin.views import bp as checkin_bp
+    from .corrections.views import bp as corrections_bp
     from .events.views import bp as events_manage_bp
     from .home.views import bp as home_bp
     from .org.roster_views import bp as roster_bp
@@ -115,6 +117,7 @@ def _register_blueprints(app):
     from .registration.views import bp as registration_bp
     from .results.judge_views import bp as judge_bp
     from .results.views import bp as results_bp
+    from .stats.record_views import bp as records_bp
     from .stats.views import bp as stats_bp
 
     app.register_blueprint(auth_bp)
@@ -133,6 +136,8 @@ def _register_blueprints(app):
     app.register_blueprint(auditlog_bp)
     app.register_blueprint(certificates_bp)
     app.register_blueprint(stats_bp)
+    app.register_blueprint(corrections_bp)
+    app.register_blueprint(records_bp)
 
 
 def _register_error_pages(app):

@@ -184,6 +184,9 @@ def seed_demo(if_empty):
     past = len(seed_history(organizer))
     made = seed_events()
     made += seed_history()
+    from app.corrections.demo import seed_corrections  # a feature above: import at use
+
+    seed_corrections(db.session.scalar(db.select(Member).filter_by(role="organizer")))
     click.echo(
         f"演示数据已生成：{counts['branches']} 个组织，{counts['members']} 名人员，"
         f"过去一年 {past} 个活动（含签到、成绩和证书），近期 {made} 个活动。"

@@ -52,6 +52,19 @@ MESSAGES = {
     "member_phone_invalid": "请输入11位手机号码。",
     # member search (org/search.py): a non-admin may search a phone by its end only
     "search_phone_digits": "按手机号查找，请输入号码的后 4 位，或完整的 11 位号码。",
+    # corrections (申诉) and member records (app/corrections, app/stats/records.py)
+    "correction_note_required": "请写明情况，例如「手机没电没能扫码，本人全程在场」。",
+    "correction_note_too_long": "说明最多 {max} 个字，现在有 {count} 个字。",
+    "correction_not_started": "这一场还没有开始，开始后才能申请补签。",
+    "correction_not_expected": "您不在这一场的应到名单中（没有确认的报名），不能申请补签。",
+    "correction_already_present": "这一场已有签到记录，不需要补签。",
+    "correction_on_leave": "这一场您的请假已获批准，不能再申请补签；如实际到场，请联系支部书记。",
+    "correction_duplicate": "这一场已有一份待处理的补签申请，请等待处理结果。",
+    "correction_not_pending": "这份申请已经处理过了。",
+    "correction_decision_note_too_long": "处理意见最多 {max} 个字。",
+    "record_bad_year": "年份应为 {min} 到 {max} 之间的四位数字。",
+    "stats_bad_branch": "组织编号「{value}」无效，请从列表中选择组织。",
+    "target_bad_hours": "学时应为 0 到 {max} 之间的数字，最多一位小数，如 32 或 40.5。",
     # roster import
     "import_empty": "文件中没有人员数据，请使用下载的模板填写后再上传。",
     "import_bad_file": "无法读取该文件，请上传 Excel（.xlsx）或 CSV 文件。",

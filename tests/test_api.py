@@ -536,7 +536,8 @@ def test_openapi_document_lists_every_api_route(app, client):
     assert documented == routes
     expected_paths = {"/sessions/{session_id}/scans", "/sessions/{session_id}/checkins",
                       "/sessions/{session_id}/summary", "/sessions/{session_id}/expected",
-                      "/stats/branches", "/csrf-token", "/openapi.json"}
+                      "/stats/branches", "/csrf-token", "/openapi.json",
+                      "/stats/members/{member_id}"}
     assert set(doc["paths"]) == expected_paths
 
     def refs(node):

@@ -360,6 +360,27 @@ def every_action(admin_client, org, factory):
     branch_table_file(organizer, parse_filters({"from": "2026-01-01", "to": "2026-12-31",
                                                 "kind": "training"}), "xlsx")
     event_summary_file(organizer, course, "pdf")
+    # corrections (申诉), hours targets, members' records and the below-target list
+    from decimal import Decimal
+
+    from app.corrections import service as corrections
+    from app.stats import below_target, periods, record_files, target_settings
+
+    missed = make_finished(organizer, sessions=2, title="补签培训班")
+    missed_registration = signed_up(organizer, missed, li)
+    one_session, two_session = missed.sessions
+    asked = corrections.ask(li, missed_registration.id, one_session.id, "手机没电没能扫码")
+    corrections.decide(organizer, asked.id, accept=True, decision_note="核实无误")
+    asked = corrections.ask(li, missed_registration.id, two_session.id, "我在场")
+    corrections.decide(organizer, asked.id, accept=False)
+    asked = corrections.ask(li, missed_registration.id, two_session.id, "坐在后排")
+    corrections.withdraw(li, asked.id)
+    target_settings.set_targets(organizer, 2026, {"member": Decimal("40")})
+    record_files.record_file(organizer, li, 2026, "csv")
+    record_files.below_target_file(
+        organizer, below_target.below_target(periods.Period.year(2026), first), "csv")
+    record_files.below_target_file(
+        organizer, below_target.below_target(periods.Period.year(2026)), "pdf")
 
 
 def signature_png():
@@ -467,6 +488,17 @@ def test_every_action_the_app_records_reads_in_words(admin_client, org, factory)
         "人员：李红 · 第一党支部",
         "下载签到表或出勤报告：签名签到党课 文件：签到表；格式：打印文件；导出行数：1",
         "排序：按支部、花名册顺序",
+        "申请补签（申诉） 报名：",
+        "申诉说明：手机没电没能扫码",
+        "通过补签申请 报名：",
+        "处理意见：核实无误",
+        "补录原因：申诉补签：手机没电没能扫码",
+        "不通过补签申请 报名：",
+        "撤回补签申请 报名：",
+        "设置年度学时目标 目标学时：（默认） → 40；年度：2026；对象：党员",
+        "导出学习档案：李红 · 第一党支部 格式：文本表格；年度：2026；导出行数：",
+        "导出学时未达标名单：第一党支部 格式：文本表格；导出行数：",
+        "导出学时未达标名单 格式：打印文件；导出行数：",
     ]:
         assert words in text, words
 

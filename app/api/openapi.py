@@ -11,6 +11,8 @@ from app.errors import MESSAGES
 from app.stats import openapi as stats_openapi
 from app.web import MAX_ID
 
+from . import member_stats_doc
+
 # perform_checkin's codes, in the order they are checked (result "refused", or
 # "duplicate" for already_checked_in / already_checked_out); expired_code is for self
 # check-in only.
@@ -24,6 +26,7 @@ ERROR_CODES = {
     "event_cancelled": 409, "search_phone_digits": 400, "too_many_requests": 429,
     "input_nul": 400, "server_error": 500,
     **stats_openapi.ERROR_CODES,
+    **member_stats_doc.ERROR_CODES,
 }
 # Text with something in it besides white space (what Python's str.strip() removes): the
 # same pattern, \\uXXXX escapes and all, in this document and in the API's parser.
@@ -248,6 +251,7 @@ def openapi_document():
                                  "description": "More than 20 matched: type more of the name."},
                     },
                 },
+                **member_stats_doc.SCHEMAS,
                 "Error": {
                     "type": "object", "required": ["error", "result", "code", "message"],
                     "properties": {
@@ -270,6 +274,7 @@ def openapi_document():
         },
         "paths": {
             **stats_openapi.paths(_error_response, _DENIED, _LOGIN),
+            **member_stats_doc.paths(_error_response, _LOGIN),
             "/sessions/{session_id}/scans": {
                 "post": {
                     "operationId": "scanTicket",

@@ -20,13 +20,16 @@ COMMON_DETAILS below, and a change of X may be recorded as ``from_X``/``to_X``.
 from app.auth import constants as auth
 from app.certificates import constants as certificates
 from app.checkin import constants as checkin
+from app.corrections import constants as corrections
 from app.events import constants as events
 from app.org import constants as org
 from app.registration import constants as registration
 from app.results import constants as results
 from app.stats import constants as stats
+from app.stats import record_constants as stats_records
 
-FEATURES = (org, auth, events, registration, checkin, results, certificates, stats)
+FEATURES = (org, auth, events, registration, checkin, results, certificates, stats, corrections,
+            stats_records)
 
 COMMON_DETAILS = {
     "event_id": ("活动", "event"),
@@ -50,6 +53,8 @@ GROUPS = {
     "results": ("成绩", ("results.", "judge."), ()),
     "certificate": ("证书", ("certificate.",), ()),
     "stats": ("统计", ("stats.",), ()),
+    "correction": ("补签申请", ("correction.",), ()),
+    "hours_target": ("学时目标", ("hours_target.",), ()),
 }
 
 

@@ -34,3 +34,7 @@ class Correction(db.Model):
         db.Index("ix_correction_session", "session_id", "status"),
         db.Index("ix_correction_registration", "registration_id", "session_id"),
     )
+
+    @property
+    def status_label(self):
+        return STATUSES.get(self.status, self.status)

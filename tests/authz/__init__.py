@@ -53,7 +53,7 @@ ROLES = ("anonymous", "member", "other_secretary", "own_secretary", "organizer",
 
 FEATURES = ("auth", "api", "org", "roster", "events", "registration", "checkin", "onsite",
             "home", "auditlog", "static", "results", "judge", "certificates", "reports", "ops",
-            "stats")
+            "stats", "records", "corrections")
 
 
 @dataclass(frozen=True)
