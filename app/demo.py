@@ -16,7 +16,6 @@ from app.extensions import db
 from app.org.demo import seed as seed_organisation
 from app.org.models import Branch, Member
 from app.registration import decide, invitations, leave_requests, signup
-from app.stats.demo import seed_history
 from app.timeutil import local_zone, utcnow
 
 
@@ -183,10 +182,9 @@ def seed_demo(if_empty):
     organizer = db.session.scalar(db.select(Member).filter_by(role="organizer"))
     past = len(seed_history(organizer))
     made = seed_events()
-    made += seed_history()
     from app.corrections.demo import seed_corrections  # a feature above: import at use
 
-    seed_corrections(db.session.scalar(db.select(Member).filter_by(role="organizer")))
+    seed_corrections(organizer)
     click.echo(
         f"演示数据已生成：{counts['branches']} 个组织，{counts['members']} 名人员，"
         f"过去一年 {past} 个活动（含签到、成绩和证书），近期 {made} 个活动。"

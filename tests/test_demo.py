@@ -8,11 +8,15 @@ import sqlalchemy as sa
 from app.certificates.models import Certificate
 from app.checkin import attendance
 from app.checkin.models import Checkin
+from app.corrections.models import Correction
 from app.events.models import Event, EventSession
 from app.extensions import db
+from app.org.memberships import today
 from app.org.models import Branch, Member
 from app.registration.models import Leave, Registration
 from app.results import service as results
+from app.stats.branches import branch_table
+from app.stats.periods import Filters, Period
 from app.timeutil import local_zone, utcnow
 
 
@@ -99,3 +103,17 @@ def past_year(client):
     client.post("/login", data={"phone": member.phone, "password": "demo1234"})
     page = client.get("/my/certificates").get_data(as_text=True)
     assert page.count("下载证书") >= 2
+    statistics()
+
+
+def statistics():
+    """The statistics pages have a year to show: the branch table of the last 365 days."""
+    end = today()
+    table = branch_table(Filters(Period(end - timedelta(days=365), end)))
+    total = table.total
+    assert total["presences"] > 1000 and total["hours"] > 0
+    assert 0 < total["participation_rate"] <= 1
+    assert total["m_expected"] > 0  # the warning education meetings invite everyone
+    rates = {row.numbers["participation_rate"] for row in table.rows if row.depth == 1}
+    assert len(rates) > 1  # branches differ
+    assert db.session.query(Correction).count() == 5  # 申诉 in each state
