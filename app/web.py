@@ -1,7 +1,7 @@
 """Request plumbing shared by every page: numbers from URLs and query strings that
 the database can hold, so an absurd id or page number is a 404 or a default, never a 500;
 and the rate limit of the member-search endpoints."""
-from flask import Request, current_app, request, session
+from flask import Request, abort, current_app, request, session
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from werkzeug.datastructures import ImmutableMultiDict
@@ -20,6 +20,18 @@ def parse_id(text):
         return None
     number = int(text)
     return number if number <= MAX_ID else None
+
+
+def id_arg(name):
+    """An optional id in the query string (``?branch=12``): None when absent or blank,
+    404 when it is not an id."""
+    value = request.args.get(name, "")
+    if not value:
+        return None
+    number = parse_id(value)
+    if number is None:
+        abort(404)
+    return number
 
 
 class BoundedIntConverter(IntegerConverter):

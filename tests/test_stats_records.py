@@ -176,8 +176,8 @@ def test_the_api_answers_the_record_with_the_page_s_numbers(as_user, client, fac
     assert (anonymous.status_code, anonymous.get_json()["code"]) == (401, "login_required")
     bad = as_user(member).get(f"/api/v1/stats/members/{member.id}?year=26")
     assert bad.status_code == 400
-    assert bad.get_json() == {"result": "error", "code": "record_bad_year",
-                              "message": "年份应为 2000 到 2100 之间的四位数字。"}
+    assert bad.get_json()["error"] == {"code": "record_bad_year",
+                                       "message": "年份应为 2000 到 2100 之间的四位数字。"}
     for padded in ("%202026", "", "2026.0"):
         refused = as_user(member).get(f"/api/v1/stats/members/{member.id}?year={padded}")
         assert refused.status_code == 400, padded

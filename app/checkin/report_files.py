@@ -14,6 +14,8 @@ audit log; the ``build_*`` functions only build (the benchmark times them).
 """
 from dataclasses import dataclass
 
+from flask import Response
+
 from app import exports, printing
 from app.audit.service import record
 from app.exports import Column as XColumn
@@ -42,6 +44,11 @@ class Document:
 
     def disposition(self, fallback):
         return content_disposition(self.filename, fallback=f"{fallback}.{self.fmt}")
+
+    def response(self, fallback):
+        """The download: its type, its file name (``fallback`` for old browsers), no-store."""
+        return Response(self.data, mimetype=self.mimetype, headers={
+            "Content-Disposition": self.disposition(fallback), "Cache-Control": "no-store"})
 
 
 def _rate(value):

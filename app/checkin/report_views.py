@@ -15,7 +15,7 @@ checkin.signatures.may_sign. Each download is recorded in the audit log by the s
 The registrant list (registration) gets attendance columns and a tab through
 registration.addons, offered here when the blueprint is registered.
 """
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.auth.permissions import staff_required
@@ -23,6 +23,7 @@ from app.errors import DomainError
 from app.events.service import can_manage, get_event
 from app.forms import place_error
 from app.registration import addons
+from app.web import id_arg
 
 from . import onsite, programme, report_files, reports, signatures
 from .onsite_forms import SignatureForm
@@ -50,15 +51,6 @@ def _event_or_404(event_id):
         abort(404)
 
 
-def _branch_arg():
-    value = request.args.get("branch", "")
-    if not value:
-        return None
-    if not value.isdigit() or len(value) > 9:
-        abort(404)
-    return int(value)
-
-
 def _denied(error):
     """forbidden and not_found as HTTP errors; None for a refusal to show as a message."""
     if error.code == "forbidden":
@@ -69,24 +61,16 @@ def _denied(error):
 
 def _scope(event):
     try:
-        return reports.report_scope(current_user, event, _branch_arg())
+        return reports.report_scope(current_user, event, id_arg("branch"))
     except DomainError as error:
         _denied(error)
         raise
 
 
-def _download(document, fallback):
-    response = make_response(document.data)
-    response.headers["Content-Type"] = document.mimetype
-    response.headers["Content-Disposition"] = document.disposition(fallback)
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 def _file(build, fallback, back):
     """Run a file service; a refusal other than 403/404 goes back to its page as a message."""
     try:
-        return _download(build(), fallback)
+        return build().response(fallback)
     except DomainError as error:
         _denied(error)
         flash(error.message, "error")
@@ -94,7 +78,7 @@ def _file(build, fallback, back):
 
 
 def _query(**args):
-    branch = _branch_arg()
+    branch = id_arg("branch")
     return {**({"branch": branch} if branch else {}), **args}
 
 
@@ -157,14 +141,14 @@ def _event_file(event_id, make, name):
 def sheet_pdf(session_id):
     order = request.args.get("order", "pinyin")
     return _session_file(session_id, lambda session: report_files.sign_in_sheet_file(
-        current_user, session, _branch_arg(), order), "sheet")
+        current_user, session, id_arg("branch"), order), "sheet")
 
 
 @bp.route(f"/sessions/<int:session_id>/report.<any({FORMATS}):fmt>")
 @staff_required
 def session_report(session_id, fmt):
     return _session_file(session_id, lambda session: report_files.session_report_file(
-        current_user, session, fmt, _branch_arg()), "attendance")
+        current_user, session, fmt, id_arg("branch")), "attendance")
 
 
 # ------------------------------------------------------------------ an event
@@ -196,14 +180,14 @@ def event_page(event_id):
 @staff_required
 def event_report(event_id, fmt):
     return _event_file(event_id, lambda event: report_files.event_report_file(
-        current_user, event, fmt, _branch_arg()), "attendance-event")
+        current_user, event, fmt, id_arg("branch")), "attendance-event")
 
 
 @bp.route("/events/<int:event_id>/programme.pdf")
 @staff_required
 def programme_pdf(event_id):
     return _event_file(event_id, lambda event: programme.programme_file(
-        current_user, event, _branch_arg()), "programme")
+        current_user, event, id_arg("branch")), "programme")
 
 
 # ------------------------------------------------------------------ 签名签到

@@ -10,10 +10,10 @@ from flask import current_app
 
 from app import exports, printing
 from app.audit.service import record
+from app.checkin.report_files import Document
 from app.checkin.reports import report_scope, session_name
 from app.exports import Column as XColumn
 from app.printing import Column, Table
-from app.registration.export import content_disposition
 from app.timeutil import format_local, utcnow
 from app.txn import write_transaction
 
@@ -21,20 +21,7 @@ from .access import branch_scope, filtered_event
 from .branches import branch_table
 from .events import event_summary
 
-MIMETYPES = {"pdf": "application/pdf", "xlsx": exports.XLSX_MIMETYPE, "csv": exports.CSV_MIMETYPE}
 INDENT = "\u3000"
-
-
-class Document:
-    def __init__(self, data, filename, fmt, rows):
-        self.data, self.filename, self.fmt, self.rows = data, filename, fmt, rows
-
-    @property
-    def mimetype(self):
-        return MIMETYPES[self.fmt]
-
-    def disposition(self, fallback):
-        return content_disposition(self.filename, fallback=f"{fallback}.{self.fmt}")
 
 
 def _rate(value):

@@ -3,7 +3,7 @@
 members below the yearly target (/stats/below-target), the hours targets
 (/stats/targets), and their exports. Reads are in records.py, below_target.py,
 target_settings.py and record_files.py."""
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.auth.permissions import staff_required
@@ -65,13 +65,6 @@ def member(member_id):
     return _record_page(_member(member_id), own=False)
 
 
-def _download(document, fallback):
-    response = Response(document.data, mimetype=document.mimetype)
-    response.headers["Content-Disposition"] = document.disposition(fallback)
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 @bp.route("/my/record.<fmt>")
 @login_required
 def mine_export(fmt):
@@ -92,7 +85,7 @@ def _export(member, fmt):
         flash(alert, "error")
         return redirect(url_for(".mine") if member.id == _me().id
                         else url_for(".member", member_id=member.id))
-    return _download(record_files.record_file(_me(), member, year, fmt), "record")
+    return record_files.record_file(_me(), member, year, fmt).response("record")
 
 
 # ------------------------------------------------------------ below target
@@ -131,7 +124,7 @@ def below_target_export(fmt):
     if alert:
         flash(alert, "error")
         return redirect(url_for(".below_target"))
-    return _download(record_files.below_target_file(_me(), found, fmt), "below-target")
+    return record_files.below_target_file(_me(), found, fmt).response("below-target")
 
 
 # ------------------------------------------------------------ hours targets

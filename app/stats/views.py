@@ -6,7 +6,7 @@ one service and render. A bad filter is shown at its field (status 400), never a
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, make_response, render_template, request
+from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
 from app.auth.permissions import staff_required
@@ -16,7 +16,7 @@ from app.events.constants import EVENT_KINDS
 from app.events.models import EventSession
 from app.events.service import get_event, staff_visible_events
 from app.extensions import db
-from app.web import parse_id
+from app.web import id_arg
 
 from . import charts
 from .access import branch_scope, filtered_event
@@ -36,14 +36,6 @@ def _denied(error):
         abort(403)
     if error.code in ("not_found", "event_not_found"):
         abort(404)
-
-
-def _download(document, fallback):
-    response = make_response(document.data)
-    response.headers["Content-Type"] = document.mimetype
-    response.headers["Content-Disposition"] = document.disposition(fallback)
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 def _event_choices(actor, period):
@@ -102,7 +94,7 @@ def branches_file(fmt):
     except DomainError as error:
         _denied(error)
         return render_template("stats/refused.html", message=error.message), 400
-    return _download(document, "stats")
+    return document.response("stats")
 
 
 def _event_or_404(event_id):
@@ -112,19 +104,9 @@ def _event_or_404(event_id):
         abort(404)
 
 
-def _branch_arg():
-    value = request.args.get("branch", "")
-    if not value:
-        return None
-    branch_id = parse_id(value)
-    if branch_id is None:
-        abort(404)
-    return branch_id
-
-
 def _event_scope(event):
     try:
-        return report_scope(current_user, event, _branch_arg())
+        return report_scope(current_user, event, id_arg("branch"))
     except DomainError as error:
         _denied(error)
         raise
@@ -136,7 +118,7 @@ def event(event_id):
     event = _event_or_404(event_id)
     scope = _event_scope(event)
     summary = event_summary(event, scope)
-    branch = _branch_arg()
+    branch = id_arg("branch")
     return render_template("stats/event.html", event=event, scope=scope, summary=summary,
                            session_name=session_name, query={"branch": branch} if branch else {},
                            branches=branch_options(current_user, event))
@@ -147,9 +129,9 @@ def event(event_id):
 def event_file(event_id, fmt):
     event = _event_or_404(event_id)
     try:
-        document = event_summary_file(current_user, event, fmt, _branch_arg())
+        document = event_summary_file(current_user, event, fmt, id_arg("branch"))
     except DomainError as error:
         _denied(error)
         return render_template("stats/refused.html", message=error.message), 400
-    return _download(document, "event-summary")
+    return document.response("event-summary")
 
