@@ -81,7 +81,26 @@ def assemble(folder, quick=False):
     missing = [name for name in ORDER if name not in found]
     if missing:
         parts.append("## Not in this run\n\n" + "\n".join(f"- `{name}`" for name in missing) + "\n")
+    findings = findings_section()
+    if findings:
+        parts.append(findings)
     return "\n".join(parts)
+
+
+def findings_section():
+    """bench/README.md's "Findings worth keeping": where the time goes and why a target is
+    missed, kept beside the code that measures it and repeated here under the figures."""
+    try:
+        text = (ROOT / "bench" / "README.md").read_text()
+    except OSError:
+        return ""
+    start = text.find("\n## Findings worth keeping")
+    if start < 0:
+        return ""
+    body = text[start + 1:]
+    end = body.find("\n## ", 1)
+    body = body if end < 0 else body[:end]
+    return body.replace("## Findings worth keeping", "## Where the time goes, and why a target is missed", 1).rstrip() + "\n"
 
 
 def main(argv=None):
