@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import fragment  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
+import world  # noqa: E402
 from bench_import import make_app  # noqa: E402
 from bench_printing import Sink, traced  # noqa: E402
 from reportlab.lib.pagesizes import A4, landscape  # noqa: E402
@@ -42,7 +43,7 @@ from app.certificates import documents, issuing  # noqa: E402
 from app.checkin.models import Checkin  # noqa: E402
 from app.events import service as events  # noqa: E402
 from app.extensions import db  # noqa: E402
-from app.org.models import Branch, Member  # noqa: E402
+from app.org.models import Member  # noqa: E402
 from app.printing import fonts  # noqa: E402
 from app.registration.models import Registration  # noqa: E402
 from app.timeutil import utcnow  # noqa: E402
@@ -66,20 +67,8 @@ def parse_args():
 
 
 def organisation():
-    committee = Branch(name="机关党委", kind="committee", path="")
-    db.session.add(committee)
-    db.session.flush()
-    committee.path = f"/{committee.id}/"
-    branches = []
-    for name in BRANCHES:
-        branch = Branch(name=name, kind="branch", parent=committee, path="")
-        db.session.add(branch)
-        db.session.flush()
-        branch.path = f"{committee.path}{branch.id}/"
-        branches.append(branch)
-    organizer = Member(name="组织者", phone="13900000002", branch=committee, role="organizer",
-                       political_status="01", password_hash="!", login_token="bench")
-    db.session.add(organizer)
+    _, branches, organizer = world.organisation("机关党委", BRANCHES, "13900000002",
+                                                password_hash="!", login_token="bench")
     db.session.commit()
     return organizer, branches
 

@@ -42,10 +42,11 @@ sys.path.insert(0, str(ROOT / "bench"))
 import fragment  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 from bench_import import make_app  # noqa: E402
+from world import organisation  # noqa: E402
 
 from app.events import service as events  # noqa: E402
 from app.extensions import db  # noqa: E402
-from app.org.models import Branch, Member  # noqa: E402
+from app.org.models import Member  # noqa: E402
 from app.org.passwords import set_initial_password  # noqa: E402
 from app.registration.models import Registration  # noqa: E402
 from app.timeutil import utcnow  # noqa: E402
@@ -74,18 +75,8 @@ def parse_args(argv=None):
 def seed(count, capacity):
     """A committee, a branch, an organizer, ``count`` members on initial passwords and a
     published event with ``capacity`` places and a waitlist; returns (event_id, logins)."""
-    committee = Branch(name="机关党委", kind="committee", path="")
-    db.session.add(committee)
-    db.session.flush()
-    committee.path = f"/{committee.id}/"
-    branch = Branch(name="第一党支部", kind="branch", parent=committee, path="")
-    db.session.add(branch)
-    db.session.flush()
-    branch.path = f"{committee.path}{branch.id}/"
-    organizer = Member(name="组织者", phone="13900000001", branch=committee, role="organizer",
-                       political_status="01")
+    committee, [branch], organizer = organisation("机关党委", ["第一党支部"], "13900000001")
     set_initial_password(organizer)
-    db.session.add(organizer)
     logins = []
     members = []
     for n in range(count):

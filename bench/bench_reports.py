@@ -35,12 +35,13 @@ import fragment  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 from PIL import Image, ImageDraw  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
+from world import organisation  # noqa: E402
 
 from app.checkin import report_files, signatures  # noqa: E402
 from app.checkin.models import Checkin, CheckinSignature  # noqa: E402
 from app.events.models import Event, EventSession  # noqa: E402
 from app.extensions import db  # noqa: E402
-from app.org.models import Branch, Member  # noqa: E402
+from app.org.models import Member  # noqa: E402
 from app.registration.models import Leave, Registration  # noqa: E402
 from app.timeutil import utcnow  # noqa: E402
 
@@ -85,21 +86,7 @@ def populate(people, seed=2026):
     """A committee with eight branches, ``people`` members, an event with one session that
     began an hour ago, every member registered; a tenth 指定参加, on leave and checked in."""
     rng = random.Random(seed)
-    committee = Branch(name="市财政局机关党委", kind="committee", path="")
-    db.session.add(committee)
-    db.session.flush()
-    committee.path = f"/{committee.id}/"
-    branches = []
-    for name in BRANCHES:
-        branch = Branch(name=name, kind="branch", parent=committee, path="")
-        db.session.add(branch)
-        db.session.flush()
-        branch.path = f"{committee.path}{branch.id}/"
-        branches.append(branch)
-    organizer = Member(name="组织者", phone="13900000000", branch=committee, role="organizer",
-                       political_status="01")
-    db.session.add(organizer)
-    db.session.flush()
+    committee, branches, organizer = organisation("市财政局机关党委", BRANCHES, "13900000000")
     start = (utcnow() - timedelta(hours=1)).replace(microsecond=0)
     event = Event(title="2026年度支部书记培训班", kind="training", organizer_branch_id=committee.id,
                   place="市委党校报告厅", status="published", created_by_id=organizer.id,

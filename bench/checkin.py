@@ -45,13 +45,14 @@ sys.path.insert(0, str(ROOT))
 
 import sqlalchemy as sa  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
+from world import organisation  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.checkin.models import Checkin, Ticket  # noqa: E402
 from app.checkin.service import create_scanner_link, new_ticket_code  # noqa: E402
 from app.events.models import Event, EventSession  # noqa: E402
 from app.extensions import db  # noqa: E402
-from app.org.models import Branch, Member  # noqa: E402
+from app.org.models import Member  # noqa: E402
 from app.registration.models import Registration  # noqa: E402
 from app.timeutil import utcnow  # noqa: E402
 
@@ -111,18 +112,7 @@ def populate(tickets, sessions):
     """A committee and a branch, an organizer, an event open for check-in now with
     ``sessions`` sessions, ``tickets`` confirmed registrations with tickets. Returns
     (event, session ids, ticket codes)."""
-    committee = Branch(name="市财政局机关党委", kind="committee", path="")
-    db.session.add(committee)
-    db.session.flush()
-    committee.path = f"/{committee.id}/"
-    branch = Branch(name="第一党支部", kind="branch", parent=committee, path="")
-    db.session.add(branch)
-    db.session.flush()
-    branch.path = f"{committee.path}{branch.id}/"
-    organizer = Member(name="组织者", phone="13900000000", branch=committee, role="organizer",
-                       political_status="01")
-    db.session.add(organizer)
-    db.session.flush()
+    committee, [branch], organizer = organisation("市财政局机关党委", ["第一党支部"], "13900000000")
     start = (utcnow() - timedelta(minutes=30)).replace(microsecond=0)
     event = Event(title="签到压力测试", kind="training", organizer_branch_id=committee.id,
                   place="报告厅", status="published", created_by_id=organizer.id,
