@@ -68,3 +68,13 @@ def place_error(form, error, fields=None):
         add_error(form[name], error.message)
         return None
     return error.message
+
+
+# Full-width digits and punctuation a Chinese input method types: 「４０」「０．５」「９：３０」「７５％」
+_HALF_WIDTH = ({0xFF10 + n: ord("0") + n for n in range(10)}
+               | {0xFF0E: ".", 0xFF0D: "-", 0xFF1A: ":", 0xFF05: "%", 0x3000: " "})
+
+
+def ascii_text(text):
+    """Strip; full-width digits and punctuation to ASCII."""
+    return (text or "").strip().translate(_HALF_WIDTH)

@@ -359,6 +359,10 @@ def test_absurd_input_is_answered_in_chinese_never_with_a_500(app, organizer, co
                                   data={f"c-{content}": "9" * 40, f"c-{expression}": "\x00"}),
         "score, another item's criterion": phone.post(f"/judge/{judge.id}/entries/{entry.id}",
                                                       data={"c-999999": "1"}),
+        "score, a superscript criterion id": phone.post(f"/judge/{judge.id}/entries/{entry.id}",
+                                                        data={"c-²": "1"}),
+        "order, superscript digits": organizer.post(f"/results/items/{talk.id}/order",
+                                                    data={f"order-{entry.id}": "²", "order-²": "1"}),
         "an unknown entry": phone.get(f"/judge/{judge.id}/entries/2147483647"),
         "an item that is not there": organizer.get("/results/items/2147483647/board"),
     }

@@ -25,7 +25,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.errors import DomainError, message_for
-from app.forms import ChineseForm, ChineseRowForm, add_error
+from app.forms import ChineseForm, ChineseRowForm, add_error, ascii_text
 from app.org.constants import DEVELOPMENT_STAGES, GENDERS, POLITICAL_STATUSES, RANK_LEVELS
 from app.timeutil import local_zone, to_local
 from app.web import parse_id
@@ -45,7 +45,7 @@ _DATETIME = re.compile(
 def parse_local_datetime(text):
     """Local wall time (2026-05-10T09:00, 2026-05-10 09:00, 2026/5/10 9:00, 2026年5月10日 9:00)
     in APP_TIMEZONE, as an aware UTC datetime; "" gives None; anything else ValueError."""
-    value = _ascii(text)
+    value = ascii_text(text)
     if not value:
         return None
     match = _DATETIME.match(value)
@@ -63,19 +63,12 @@ def format_input_datetime(value):
     return to_local(value).strftime(INPUT_FORMAT) if value else ""
 
 
-def _ascii(text):
-    """Strip; full-width digits and punctuation to ASCII (「１０」, 「０．７５」)."""
-    value = (text or "").strip()
-    return value.translate({0xFF10 + n: ord("0") + n for n in range(10)}
-                           | {0xFF0E: ".", 0xFF0D: "-", 0xFF1A: ":", 0xFF05: "%", 0x3000: " "})
-
-
 class _Bad(Exception):
     """A value that could not be read; carries the Chinese message."""
 
 
 def _int(field, code="whole_number_invalid", **params):
-    value = _ascii(field.data)
+    value = ascii_text(field.data)
     if not value:
         return None
     if not re.fullmatch(r"[-+]?\d{1,9}", value):  # nine digits: far above any real count
@@ -84,7 +77,7 @@ def _int(field, code="whole_number_invalid", **params):
 
 
 def _number(field, example="1.5"):
-    value = _ascii(field.data)
+    value = ascii_text(field.data)
     if not value:
         return None
     try:
@@ -418,7 +411,7 @@ class EventForm(SpecForm):
 
     @staticmethod
     def _ratio(field):
-        text = _ascii(field.data)
+        text = ascii_text(field.data)
         if not text:
             return 0.75
         percent = text.endswith("%")

@@ -16,17 +16,11 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.errors import message_for
-from app.forms import ChineseForm, ChineseRowForm, add_error
+from app.forms import ChineseForm, ChineseRowForm, add_error, ascii_text
+from app.web import parse_id
 
 from . import rules
 from .constants import AWARD_MODES, MAX_AWARD_LEVELS, MAX_CRITERIA, METHODS
-
-_FULL_WIDTH = {0xFF10 + n: ord("0") + n for n in range(10)} | {0xFF0E: ".", 0xFF0D: "-", 0x3000: " "}
-
-
-def ascii_digits(text):
-    """Strip; full-width digits and punctuation to ASCII (「４０」「０．５」)."""
-    return (text or "").strip().translate(_FULL_WIDTH)
 
 
 class CriterionRow(ChineseRowForm):
@@ -110,8 +104,8 @@ class SetupForm(ChineseForm):
     @staticmethod
     def _criterion(row):
         name = (row.name.data or "").strip() or "该项"
-        top = rules.hundredths(ascii_digits(row.max.data))
-        weight_text = ascii_digits(row.weight.data)
+        top = rules.hundredths(ascii_text(row.max.data))
+        weight_text = ascii_text(row.weight.data)
         weight = rules.hundredths(weight_text) if weight_text else 100
         if not top:
             add_error(row.max, message_for("criterion_max_range", name=name))
@@ -123,7 +117,7 @@ class SetupForm(ChineseForm):
 
     def _level(self, row):
         label = (row.label.data or "").strip()
-        span = ascii_digits(row.span.data)
+        span = ascii_text(row.span.data)
         if self.award_mode.data == "count":
             if not span:
                 return {"label": label, "count": None}
@@ -167,7 +161,7 @@ class PointsForm(ChineseForm):
         """The numbers, or None with the error at the field."""
         if not self.validate():
             return None
-        parts = [p for p in re.split(r"[-–—,，、\s]+", ascii_digits(self.points.data)) if p]
+        parts = [p for p in re.split(r"[-–—,，、\s]+", ascii_text(self.points.data)) if p]
         if not parts or not all(re.fullmatch(r"\d{1,3}", p) for p in parts):
             add_error(self.points, message_for("place_points_invalid"))
             return None
@@ -178,6 +172,7 @@ def numbered_values(form, prefix):
     """{id: text} from fields named ``prefix<id>`` (a list of entries or criteria)."""
     out = {}
     for key, value in form.items():
-        if key.startswith(prefix) and key[len(prefix):].isdigit() and len(key) - len(prefix) <= 9:
-            out[int(key[len(prefix):])] = value
+        number = parse_id(key[len(prefix):]) if key.startswith(prefix) else None
+        if number is not None:
+            out[number] = value
     return out

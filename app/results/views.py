@@ -31,6 +31,7 @@ from app.errors import DomainError
 from app.events.service import can_manage, get_event, get_visible_event
 from app.forms import place_error
 from app.timeutil import format_local, utcnow
+from app.web import parse_id
 
 from . import judging, marks, publishing, rules, service, setup
 from .constants import MARK_METHODS, METHODS, ROUNDS, STATES
@@ -233,7 +234,7 @@ def order(item_id):
         if "shuffle" in request.form:
             setup.set_running_order(current_user, item.id, shuffle_seed=secrets.randbits(64))
         else:
-            numbers = {key: int(value) if value.strip().isdigit() and len(value.strip()) < 6
+            numbers = {key: number if (number := parse_id(value)) is not None and number < 100000
                        else None for key, value in typed.items()}
             setup.set_running_order(current_user, item.id, numbers)
     except DomainError as refused:
