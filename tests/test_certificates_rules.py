@@ -133,6 +133,17 @@ def test_a_late_back_fill_shows_who_newly_qualifies_and_only_they_are_issued(tra
     assert issued.count == 1 and issued.first_serial.endswith("-0003")
 
 
+def test_a_certificate_whose_hours_changed_since_is_marked_for_checking(training):
+    issuing.issue(training.organizer, training.event.id, "completion")
+    wang = training.people["王一"]
+    backfill(training.organizer, wang, training.event.sessions[3:])  # came to lesson 4 after all
+    found = by_name(rules.candidates(training.event, "completion"))
+    assert found["王一"].hours == 12 and found["王一"].certificate.snapshot["hours"] == 9
+    assert found["王一"].state_label == "已发放，需核对"  # it prints 9 学时
+    assert found["张三"].state == "issued"
+    assert issuing.issue(training.organizer, training.event.id, "completion").count == 0
+
+
 def test_the_snapshot_is_what_was_printed_not_what_the_event_says_later(training):
     issuing.issue(training.organizer, training.event.id, "completion")
     certificate = db.session.scalar(db.select(Certificate).where(Certificate.member_id == training.people["王一"].member_id))

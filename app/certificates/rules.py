@@ -49,9 +49,18 @@ class Candidate:
 
     @property
     def changed(self):
-        """The certificate issued says another award than the results now do."""
-        return (self.certificate is not None and self.award is not None
-                and self.certificate.snapshot.get("award") != self.award.get("award"))
+        """The certificate issued says something the records no longer do: another award,
+        rank or score than the results now, or other 学时 than the check-ins now."""
+        if self.certificate is None:
+            return False
+        said = self.certificate.snapshot
+        if self.award is not None:
+            return ((said.get("award"), said.get("rank"), said.get("score"))
+                    != (self.award.get("award", ""), self.award.get("rank"), self.award.get("score", "")))
+        if "hours" not in said:
+            return False
+        return (number_text(float(said["hours"])), number_text(float(said.get("total_hours") or 0))) != (
+            number_text(float(self.hours)), number_text(float(self.total_hours)))
 
     @property
     def state(self):
