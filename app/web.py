@@ -1,6 +1,8 @@
 """Request plumbing shared by every page: numbers from URLs and query strings that
 the database can hold, so an absurd id or page number is a 404 or a default, never a 500;
 and the rate limit of the member-search endpoints."""
+from urllib.parse import urlsplit
+
 from flask import Request, abort, current_app, request, session
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
@@ -20,6 +22,15 @@ def parse_id(text):
         return None
     number = int(text)
     return number if number <= MAX_ID else None
+
+
+def safe_next(target):
+    """``target`` when it is a path on this site, else None: never another site, also not
+    through 「//host」 or 「/\\host」 (browsers read a backslash as a slash)."""
+    if (not target or not target.startswith("/") or target.startswith("//") or "\\" in target
+            or urlsplit(target).netloc):
+        return None
+    return target
 
 
 def id_arg(name):

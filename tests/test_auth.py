@@ -105,7 +105,7 @@ def test_login_returns_to_the_page_asked_for_but_never_offsite(client, factory):
     response = post_login(client, member.phone, factory.password, next="/password")
     assert response.headers["Location"] == "/password"
     client.post("/logout")
-    for evil in ("https://evil.example/x", "//evil.example/x", "javascript:alert(1)"):
+    for evil in ("https://evil.example/x", "//evil.example/x", "/\\evil.example/x", "javascript:alert(1)"):
         response = post_login(client, member.phone, factory.password, next=evil)
         assert response.headers["Location"] == "/"
         client.post("/logout")

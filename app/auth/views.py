@@ -1,5 +1,4 @@
 import time
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -19,21 +18,12 @@ from app.errors import DomainError, message_for
 from app.extensions import limiter
 from app.forms import place_error
 from app.org.normalize import normalize_phone
+from app.web import safe_next
 
 from . import devices, service, sessions
 from .forms import ChangePasswordForm, LoginForm, LogoutEverywhereForm
 
 bp = Blueprint("auth", __name__)
-
-
-def _safe_next(target):
-    """Only same-site relative paths, so a shared link cannot send people elsewhere."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
 
 
 # ------------------------------------------------------------------ login limits
@@ -64,7 +54,7 @@ def _throttled(limit):
     minutes = max(1, round((limit.reset_at - time.time()) / 60))
     page = render_template("auth/login.html", form=LoginForm(),
                            error=message_for("login_throttled", minutes=minutes),
-                           next_url=_safe_next(request.values.get("next")))
+                           next_url=safe_next(request.values.get("next")))
     return make_response(page, 429)
 
 
@@ -81,7 +71,7 @@ def _config(name):
                methods=["POST"], scope="login-address-failures", deduct_when=_failed,
                exempt_when=_known_device, on_breach=_throttled)
 def login():
-    next_url = _safe_next(request.values.get("next"))
+    next_url = safe_next(request.values.get("next"))
     if current_user.is_authenticated:
         return redirect(next_url or url_for("home.index"))
     form = LoginForm()
@@ -129,7 +119,7 @@ def logout_everywhere():
 @login_required
 def change_password():
     form = ChangePasswordForm()
-    next_url = _safe_next(request.values.get("next"))
+    next_url = safe_next(request.values.get("next"))
     if form.validate_on_submit():
         try:
             service.change_password(

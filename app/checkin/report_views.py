@@ -23,7 +23,7 @@ from app.errors import DomainError
 from app.events.service import can_manage, get_event
 from app.forms import place_error
 from app.registration import addons
-from app.web import id_arg
+from app.web import id_arg, safe_next
 
 from . import onsite, programme, report_files, reports, signatures
 from .onsite_forms import SignatureForm
@@ -192,13 +192,6 @@ def programme_pdf(event_id):
 
 # ------------------------------------------------------------------ 签名签到
 
-def _local(target):
-    """A path on this site to go back to, else None (never another site)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
-
-
 @bp.route("/sessions/<int:session_id>/registrations/<int:registration_id>/signature",
           methods=["GET", "POST"])
 @login_required
@@ -212,7 +205,7 @@ def signature(session_id, registration_id):
     if not signatures.may_sign(current_user, registration, session.event):
         abort(403)
     form = SignatureForm()
-    back = _local(request.values.get("next"))
+    back = safe_next(request.values.get("next"))
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)

@@ -21,6 +21,7 @@ from app.events.service import get_visible_event, listed_events
 from app.extensions import db
 from app.forms import place_error
 from app.timeutil import to_local, utcnow
+from app.web import safe_next
 
 from . import decide, leave_requests, queries, signup
 from .constants import SOURCES, STATUS_BADGES
@@ -60,7 +61,7 @@ def _login_for_an_event():
 
 def _event_behind(next_url):
     """The published event a same-site ``next`` address shows or registers for, or None."""
-    if not next_url or not next_url.startswith("/") or next_url.startswith("//"):
+    if safe_next(next_url) is None:
         return None
     try:
         endpoint, args = current_app.url_map.bind("localhost").match(urlsplit(next_url).path)
