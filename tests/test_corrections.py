@@ -205,6 +205,8 @@ def test_pages_refuse_strangers(as_user, factory, org, course, wang):
     member, registration = wang
     other = factory.member(name="赵六", branch=org.one)
     assert as_user(other).get(f"/my/corrections/{registration.id}/{first(course).id}").status_code == 404
+    elsewhere = make_finished(org.organizer, title="另一个培训班").sessions[0]
+    assert as_user(member).get(f"/my/corrections/{registration.id}/{elsewhere.id}").status_code == 404
     asked = service.ask(member, registration.id, first(course).id, "在场")
     stranger = factory.member(name="二支书记", branch=org.two, role="secretary")
     assert as_user(stranger).post(f"/corrections/{asked.id}/decide",

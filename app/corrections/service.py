@@ -8,8 +8,7 @@ requires one, so the 学时 count) in the same transaction as the decision, so e
 number of attendance.py follows it. Corrections are never deleted: they change status.
 
 Writers: ``ask``, ``withdraw``, ``decide``. Reads: ``refusal`` (why a member may not ask
-for a session, or None), ``decidable`` (the staff list), ``of_member`` (a member's own,
-per registration and session), ``can_decide``.
+for a session, or None), ``decidable`` (the staff list), ``can_decide``.
 """
 import sqlalchemy as sa
 
@@ -18,7 +17,7 @@ from app.checkin import attendance
 from app.checkin.constants import OK
 from app.checkin.service import record_checkin
 from app.errors import DomainError
-from app.events.models import EventSession
+from app.events.models import Event, EventSession
 from app.extensions import db
 from app.org.models import Branch
 from app.org.scope import scope_branch
@@ -52,12 +51,10 @@ def _pending(registration_id, session_id):
         Correction.status == "pending"))
 
 
-def refusal(member, registration, session, now=None):
-    """The code of why ``member`` may not ask for a correction of ``session`` on
-    ``registration``, or None when they may."""
+def refusal(registration, session, now=None):
+    """The code of why the member may not ask for a correction of ``session`` on their
+    ``registration`` (of its event: _own()), or None when they may."""
     now = now or utcnow()
-    if registration.member_id != member.id or session.event_id != registration.event_id:
-        return "not_found"
     if registration.event.status == "cancelled":
         return "event_cancelled"
     row = _row(registration.id, session.id)
@@ -77,7 +74,8 @@ def refusal(member, registration, session, now=None):
 def _own(member, registration_id, session_id):
     registration = db.session.get(Registration, registration_id)
     session = db.session.get(EventSession, session_id)
-    if registration is None or session is None or registration.member_id != member.id:
+    if (registration is None or session is None or registration.member_id != member.id
+            or session.event_id != registration.event_id):
         raise DomainError("not_found")
     return registration, session
 
@@ -88,7 +86,7 @@ def ask(member, registration_id, session_id, note, now=None):
     with write_transaction():
         registration, session = _own(member, registration_id, session_id)
         registration = lock(Registration, registration.id)
-        code = refusal(member, registration, session, now)
+        code = refusal(registration, session, now)
         if code is not None:
             raise DomainError(code)
         correction = Correction(registration_id=registration.id, session_id=session.id,
@@ -188,7 +186,8 @@ def decidable(actor, pending, limit=300):
     the registrations of their subtree."""
     query = _scoped(sa.select(Correction), actor).options(
         sa.orm.contains_eager(Correction.registration).contains_eager(Registration.branch),
-        sa.orm.contains_eager(Correction.registration).selectinload(Registration.event),
+        sa.orm.contains_eager(Correction.registration).selectinload(Registration.event)
+        .selectinload(Event.sessions),  # session_name() numbers untitled sessions
         sa.orm.selectinload(Correction.member), sa.orm.selectinload(Correction.session),
         sa.orm.selectinload(Correction.decided_by))
     if pending:
@@ -198,26 +197,6 @@ def decidable(actor, pending, limit=300):
         query = query.where(Correction.status.in_(("accepted", "declined"))).order_by(
             Correction.decided_at.desc(), Correction.id.desc())
     return db.session.scalars(query.limit(limit)).all()
-
-
-def pending_count(actor):
-    return db.session.scalar(_scoped(
-        sa.select(sa.func.count(Correction.id)).select_from(Correction), actor)
-        .where(Correction.status == "pending"))
-
-
-def of_member(member_id):
-    """{(registration_id, session_id): the latest Correction} of a member, in one query."""
-    found = db.session.scalars(sa.select(Correction).where(Correction.member_id == member_id)
-                               .order_by(Correction.id)).all()
-    return {(c.registration_id, c.session_id): c for c in found}
-
-
-def get_own(member, correction_id):
-    correction = db.session.get(Correction, correction_id)
-    if correction is None or correction.member_id != member.id:
-        raise DomainError("not_found")
-    return correction
 
 
 def ask_target(member, registration_id, session_id):

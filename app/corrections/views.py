@@ -44,7 +44,7 @@ def ask(registration_id, session_id):
         else:
             flash("补签申请已提交，处理后会在这里显示结果。", "success")
             return redirect(url_for("records.mine", _anchor=f"s{session.id}-r{registration.id}"))
-    refusal = service.refusal(_me(), registration, session)
+    refusal = service.refusal(registration, session)
     return render_template("corrections/ask.html", form=form, registration=registration,
                            session=session, session_name=session_name(session),
                            refusal=refusal and DomainError(refusal).message, alert=alert)

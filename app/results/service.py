@@ -62,10 +62,6 @@ class Row:
     award: str = ""
     points: int = 0
 
-    @property
-    def has_value(self):
-        return self.rank is not None
-
 
 @dataclass
 class Standing:
@@ -323,10 +319,6 @@ def awards(event_id):
 
 
 # ------------------------------------------------------------------ judges' pages
-
-def criteria_rows(scoring):
-    """(id, max_x100, weight_x100) of the scoring's criteria, for rules.judge_total."""
-    return [(c.id, c.max_x100, c.weight_x100) for c in scoring.criteria]
 
 
 def sheets_of_judge(judge_id):

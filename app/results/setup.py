@@ -21,7 +21,6 @@ from . import rules
 from .constants import (
     DEFAULT_AWARDS,
     DEFAULT_PLACE_POINTS,
-    MARK_METHODS,
     MAX_AWARD_LEVELS,
     MAX_CRITERIA,
     MAX_PLACES,
@@ -318,5 +317,3 @@ def save_place_points(actor, event_id, points):
     return points
 
 
-def marks_method(scoring):
-    return scoring is not None and scoring.method in MARK_METHODS

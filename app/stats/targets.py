@@ -54,12 +54,6 @@ def target_hours(year, group):
     return targets_for([year])[(year, group)]
 
 
-def period_target(years, group):
-    """A member's target for a period touching ``years``: the sum of those years' targets."""
-    found = targets_for(years)
-    return sum(found[(year, group)] for year in years)
-
-
 def group_expression(member=Member):
     """SQL: 'cadre' or 'member' for each row of the member table (or an alias of it)."""
     return sa.case((sa.or_(member.role == "secretary", member.committee.is_(True)), "cadre"),
