@@ -80,6 +80,18 @@ def test_a_cancelled_registration_is_withdrawn_and_a_new_one_joins_at_the_end(sp
     assert setup.sync_entries(speech.organizer, speech.talk.id) == (0, 0)  # nothing new
 
 
+def test_a_contestant_back_in_the_item_is_counted_and_keeps_the_place(speech):
+    [choice] = speech.regs[1].items  # 王二 leaves the item, then comes back to it
+    choice.active = False
+    db.session.commit()
+    assert setup.sync_entries(speech.organizer, speech.talk.id) == (0, 1)
+    choice.active = True
+    db.session.commit()
+    assert setup.sync_entries(speech.organizer, speech.talk.id) == (1, 0)
+    rows = {e.registration.member.name: e for e in service.entries_of(speech.talk.id)}
+    assert rows["王二"].active is True and rows["王二"].running_order == 2
+
+
 def test_running_order_numbers_must_differ_and_a_draw_shuffles_them(speech):
     ids = [e.id for e in service.entries_of(speech.talk.id)]
     with pytest.raises(DomainError) as twice:

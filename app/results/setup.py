@@ -222,7 +222,7 @@ def _qualifying(item, event):
 def sync_entries(actor, item_id):
     """Take the item's entries from its registrations (or teams): newcomers join at the end
     of the running order, people no longer in the item are withdrawn (their scores stay),
-    returning ones come back. Returns (added, withdrawn)."""
+    returning ones come back (counted as added). Returns (added, withdrawn)."""
     with write_transaction():
         item, event = managed_item(actor, item_id)
         scoring = locked_scoring(item.id)
@@ -237,8 +237,8 @@ def sync_entries(actor, item_id):
         for key, entry in known.items():
             if entry.active and key not in wanted:
                 entry.active, withdrawn = False, withdrawn + 1
-            elif not entry.active and key in wanted:
-                entry.active = True
+            elif not entry.active and key in wanted:  # back in the item: counted as added
+                entry.active, added = True, added + 1
         last = max((e.running_order for e in current), default=0)
         for key in sorted((k for k in wanted if k not in known), key=wanted.get):
             last += 1
