@@ -54,10 +54,14 @@ def target_hours(year, group):
     return targets_for([year])[(year, group)]
 
 
+def _is_cadre(member):
+    """SQL: group_of()'s rule, a branch secretary or a branch committee member."""
+    return sa.or_(member.role == "secretary", member.committee.is_(True))
+
+
 def group_expression(member=Member):
     """SQL: 'cadre' or 'member' for each row of the member table (or an alias of it)."""
-    return sa.case((sa.or_(member.role == "secretary", member.committee.is_(True)), "cadre"),
-                   else_="member")
+    return sa.case((_is_cadre(member), "cadre"), else_="member")
 
 
 def target_expression(years, member=Member):
@@ -65,8 +69,8 @@ def target_expression(years, member=Member):
     now, in one statement, and become literals of the expression)."""
     found = targets_for(years)
     cadre, plain = (sum(found[(year, group)] for year in years) for group in ("cadre", "member"))
-    return sa.case((sa.or_(member.role == "secretary", member.committee.is_(True)),
-                    sa.literal(cadre, sa.Float)), else_=sa.literal(plain, sa.Float))
+    return sa.case((_is_cadre(member), sa.literal(cadre, sa.Float)),
+                   else_=sa.literal(plain, sa.Float))
 
 
 def member_hours(period, materialize=None):
