@@ -32,6 +32,11 @@ def begin_write(keep_loaded=False):
     db.session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
 
 
+def writing():
+    """Whether a write_transaction() is open in this session."""
+    return bool(db.session().info.get(_WRITING))
+
+
 def lock(model, row_id, keep_loaded=False):
     """Load one row and lock it until the transaction ends (PostgreSQL; a no-op
     on SQLite, where begin_write() already holds the database's write lock).

@@ -209,6 +209,8 @@ def _empty_tables():
         for table, has_rows in reversed(list(zip(tables, written, strict=True))):
             if has_rows:
                 conn.execute(table.delete())
+        # The deletes above mark their events stale (triggers, migration 0011): forget them.
+        conn.execute(sa.text("DELETE FROM presence_stale"))
         if conn.dialect.name == "postgresql":
             conn.execute(sa.text("SELECT " + ", ".join(
                 f"setval(pg_get_serial_sequence('{table.name}', '{table.autoincrement_column.name}'),"

@@ -22,8 +22,7 @@ from app.extensions import db
 from app.org.models import Branch, Member, Membership
 from app.org.scope import can_see_branch, scope_branch
 
-from . import targets
-from .branches import materialized
+from . import facts, targets
 from .models import TARGET_GROUPS
 
 
@@ -80,6 +79,8 @@ def parse_branch_id(raw):
 
 def below_target(period, branch=None):
     """BelowTarget of the members of ``branch``'s subtree (None: everyone) in ``period``."""
+    facts.refresh()
+    facts.tune_for_aggregates()
     target = targets.target_expression(period.years, Member)
     stays = (sa.select(Membership.member_id, Membership.branch_id,
                        sa.func.row_number().over(
@@ -91,7 +92,7 @@ def below_target(period, branch=None):
     if branch is not None:
         stays = stays.where(branch.subtree_filter())
     stays = stays.subquery("stays")
-    earned = targets.member_hours(period, materialize=materialized)
+    earned = targets.member_hours(period, materialize=facts.materialized)
     hours = sa.func.coalesce(earned.c.hours, 0.0)
     query = (sa.select(Member.id, Member.name, Branch.id.label("branch_id"),
                        Branch.name.label("branch"), Branch.path, targets.group_expression(Member).label("grp"),

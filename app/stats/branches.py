@@ -27,15 +27,14 @@ people with COUNT(DISTINCT) over the same join.
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from flask import current_app
 
-from app.checkin.attendance import presence_rows, presence_totals, rate
+from app.checkin.attendance import rate
 from app.events.constants import EVENT_KINDS
-from app.events.models import Event
 from app.extensions import db
-from app.org.models import Branch
+from app.org.models import Branch, Membership
 from app.timeutil import utcnow
 
+from . import facts
 from .targets import membership_rows
 
 ATTENDANCE_KEYS = ("people", "presences", "hours", "expected", "present", "on_leave", "absent")
@@ -69,79 +68,83 @@ def ancestors_cte():
         sa.select(anc.c.branch_id, up.c.id, up.c.parent_id).join(up, up.c.id == anc.c.next_id))
 
 
-def materialized(query, name):
-    """``query`` as a CTE computed once (WITH ... AS MATERIALIZED, SQLite 3.35+ and
-    PostgreSQL 12+): without the hint both may fold it into the join with the ancestors
-    and run the attendance rows once per ancestor row."""
-    return query.cte(name).prefix_with("MATERIALIZED")
+def _rolled_up(anc, rows, several, sums, counted, flag, name):
+    """Per ancestor: ``sums`` of ``rows`` (member_id, branch_id, ...) over the subtree, and
+    the distinct members of ``rows`` where ``counted``, with how many of them have ``flag``.
 
+    Rows add up the tree as they are, grouped by branch first and only then joined to the
+    ancestors (a thousand rows, not one per member and ancestor). A member has one row
+    for most of the subtree's people; ``several`` (ids, a superset of the members with
+    more than one such row) are taken out and counted distinctly per ancestor: only
+    these few rows are joined with the ancestors one by one."""
+    flag_of = sa.case((counted, flag), else_=0)
+    by_branch = (sa.select(rows.c.branch_id,
+                           *(sa.func.sum(rows.c[key]).label(key) for key in sums),
+                           sa.func.sum(sa.case((counted, 1), else_=0)).label("n"),
+                           sa.func.sum(flag_of).label("flagged"))
+                 .group_by(rows.c.branch_id).subquery(f"{name}_by_branch"))
+    rolled = (sa.select(anc.c.ancestor_id,
+                        *(sa.func.sum(by_branch.c[key]).label(key) for key in sums),
+                        sa.func.sum(by_branch.c.n).label("n"),
+                        sa.func.sum(by_branch.c.flagged).label("flagged"))
+              .join(anc, anc.c.branch_id == by_branch.c.branch_id)
+              .group_by(anc.c.ancestor_id).subquery(f"{name}_rolled"))
+    pairs = (sa.select(anc.c.ancestor_id, rows.c.member_id,
+                       sa.func.count().label("rows"), sa.func.sum(flag_of).label("flagged"),
+                       sa.func.max(flag_of).label("flag"))
+             .select_from(rows).join(several, several.c.member_id == rows.c.member_id)
+             .join(anc, anc.c.branch_id == rows.c.branch_id)
+             .where(counted).group_by(anc.c.ancestor_id, rows.c.member_id)
+             .subquery(f"{name}_pairs"))
+    twice = (sa.select(pairs.c.ancestor_id, sa.func.count().label("members"),
+                       sa.func.sum(pairs.c.rows).label("rows"),
+                       sa.func.sum(pairs.c.flagged).label("flagged"),
+                       sa.func.sum(pairs.c.flag).label("flag"))
+             .group_by(pairs.c.ancestor_id).subquery(f"{name}_twice"))
 
-def _flag_sum(condition, value):
-    return sa.func.sum(sa.case((condition, value), else_=0))
+    def value(column):
+        return sa.func.coalesce(column, 0)
 
-
-def _per_member(filters, now):
-    """The attendance rows of the filtered sessions started by ``now``, aggregated once per
-    (branch kept on the registration, member): (CTE, its summed columns)."""
-    rows = materialized(sa.select(presence_rows(sessions=filters.sessions(now))), "rows")
-    invited = rows.c.source == "invited"
-    sums = {column.name: column for column in presence_totals(rows)}
-    columns = [sums[key] for key in ("presences", "hours", "expected", "present", "on_leave",
-                                     "absent")]
-    columns += [_flag_sum(invited, rows.c.expected).label("m_expected"),
-                _flag_sum(invited, rows.c.present).label("m_present"),
-                _flag_sum(invited, rows.c.on_leave).label("m_on_leave"),
-                _flag_sum(invited, rows.c.absent).label("m_absent")]
-    columns += [_flag_sum(Event.kind == kind, rows.c.present).label(f"kind_{kind}")
-                for kind in EVENT_KINDS]
-    per_member = materialized(
-        sa.select(rows.c.branch_id, rows.c.member_id, *columns)
-        .select_from(rows).join(Event, Event.id == rows.c.event_id)
-        .group_by(rows.c.branch_id, rows.c.member_id), "per_member")
-    return per_member, [column.name for column in columns]
+    # the rows counted, less the rows of members counted more than once, plus those members
+    distinct = value(rolled.c.n) - value(twice.c.rows) + value(twice.c.members)
+    flagged = value(rolled.c.flagged) - value(twice.c.flagged) + value(twice.c.flag)
+    return rolled, twice, distinct, flagged
 
 
 def table_query(filters, now, within=None):
     """One statement: per branch (of ``within``'s subtree, or all), its subtree's
     attendance numbers and its members and members below target.
 
-    The attendance rows are read once, aggregated per (branch, member), then per ancestor,
-    where COUNT(DISTINCT member) counts a person once in a parent however many of its
-    branches they came with or belonged to. Without a kind or event filter the members'
-    学时 for the targets come from the same rows (a session to come has no 学时 yet)."""
+    The attendance comes per (member, branch kept on the registration) from
+    stats/facts.py per_member() (a district's year: 50,000 rows of MemberYear); the
+    members from their stays in branches overlapping the period (targets.membership_rows,
+    with their 学时 for the period and whether they fall short of the target). Both roll
+    up with _rolled_up(): people and members are counted once per subtree without a
+    COUNT(DISTINCT) over every (ancestor, member) pair."""
     anc = ancestors_cte()
-    per_member, names = _per_member(filters, now)
-    earned = None
-    if not filters.kind and not filters.event_id:
-        earned = materialized(sa.select(per_member.c.member_id,
-                                        sa.func.sum(per_member.c.hours).label("hours"))
-                              .group_by(per_member.c.member_id), "earned")
-    stays = membership_rows(filters.period, materialize=materialized, earned=earned)
-    # One row per (ancestor, member) first, then per ancestor: the sums roll up as they
-    # are and people are the rows with a presence (a COUNT(DISTINCT) per group made
-    # PostgreSQL sort every group).
-    by_pair = (sa.select(anc.c.ancestor_id, per_member.c.member_id,
-                         *(sa.func.sum(per_member.c[name]).label(name) for name in names))
-               .select_from(per_member).join(anc, anc.c.branch_id == per_member.c.branch_id)
-               .group_by(anc.c.ancestor_id, per_member.c.member_id).subquery("by_pair"))
-    attended = (sa.select(by_pair.c.ancestor_id,
-                          sa.func.sum(sa.case((by_pair.c.present > 0, 1), else_=0))
-                          .label("people"),
-                          *(sa.func.sum(by_pair.c[name]).label(name) for name in names))
-                .group_by(by_pair.c.ancestor_id).subquery("attended"))
-    pairs = (sa.select(anc.c.ancestor_id, stays.c.member_id,
-                       sa.func.max(stays.c.below).label("below"))
-             .select_from(stays).join(anc, anc.c.branch_id == stays.c.branch_id)
-             .group_by(anc.c.ancestor_id, stays.c.member_id).subquery("pairs"))
-    belonged = (sa.select(pairs.c.ancestor_id, sa.func.count().label("members"),
-                          sa.func.sum(pairs.c.below).label("below_target"))
-                .group_by(pairs.c.ancestor_id).subquery("belonged"))
-    query = (sa.select(Branch.id.label("branch_id"), attended.c.people,
+    per_member = facts.materialized(facts.per_member(filters, now), "per_member")
+    names = list(facts.SUMS)
+    shared = facts.materialized(facts.several_branches(filters, per_member), "shared")
+    attended, attended_twice, people, _ = _rolled_up(
+        anc, per_member, shared, names, per_member.c.present > 0, 0, "attended")
+    earned = facts.materialized(facts.member_hours(filters.period), "earned")
+    stays = facts.materialized(sa.select(membership_rows(filters.period, earned)), "stays")
+    # Members with more than one stay overlapping the period: who moved (or came back).
+    moved = facts.materialized(sa.select(Membership.member_id)
+                               .where(filters.period.membership_condition(Membership))
+                               .group_by(Membership.member_id).having(sa.func.count() > 1),
+                               "moved")
+    belonged, belonged_twice, members, below = _rolled_up(
+        anc, stays, moved, (), sa.true(), stays.c.below, "belonged")
+    query = (sa.select(Branch.id.label("branch_id"), people.label("people"),
+                       attended.c.present.label("presences"),
                        *(attended.c[name] for name in names),
-                       belonged.c.members, belonged.c.below_target)
+                       members.label("members"), below.label("below_target"))
              .select_from(Branch)
              .outerjoin(attended, attended.c.ancestor_id == Branch.id)
-             .outerjoin(belonged, belonged.c.ancestor_id == Branch.id))
+             .outerjoin(attended_twice, attended_twice.c.ancestor_id == Branch.id)
+             .outerjoin(belonged, belonged.c.ancestor_id == Branch.id)
+             .outerjoin(belonged_twice, belonged_twice.c.ancestor_id == Branch.id))
     if within is not None:
         query = query.where(within.subtree_filter())
     return query
@@ -186,19 +189,15 @@ def branch_table(filters, within=None, now=None):
     """The BranchTable of ``filters`` (stats/periods.py) over the whole tree, or over the
     subtree of ``within`` (a Branch: a secretary's own), counting the sessions that have
     started by ``now`` (a session to come has nobody absent yet)."""
+    facts.refresh()
     query = sa.select(Branch)
     if within is not None:
         query = query.where(within.subtree_filter())
     branches = db.session.scalars(query).all()
-    if db.session.get_bind().dialect.name == "postgresql":
-        # The aggregates sort a few hundred thousand rows: in memory, not on disk (this
-        # transaction only; STATS_WORK_MEM, default 64MB).
-        work_mem = current_app.config["STATS_WORK_MEM"]
-        db.session.execute(sa.text("SELECT set_config('work_mem', :value, true)"),
-                           {"value": work_mem})
+    facts.tune_for_aggregates()
     attended, members = {}, {}
-    for row in db.session.execute(table_query(filters, now or utcnow(), within)):
-        numbers = row._asdict()
+    for row in db.session.execute(table_query(filters, now or utcnow(), within)).mappings():
+        numbers = dict(row)
         branch_id = numbers.pop("branch_id")
         members[branch_id] = (int(numbers.pop("members") or 0),
                               int(numbers.pop("below_target") or 0))

@@ -65,6 +65,11 @@ class Period:
                 for year in self.years]
 
     @property
+    def whole_years(self):
+        """Whether the period is calendar years, 1 January to 31 December (one or more)."""
+        return self.start == date(self.start.year, 1, 1) and self.end == date(self.end.year, 12, 31)
+
+    @property
     def is_whole_year(self):
         return (self.start.year == self.end.year and self.start == date(self.start.year, 1, 1)
                 and self.end == date(self.end.year, 12, 31))

@@ -17,11 +17,10 @@ count and the list of members below target both read this definition.
 import sqlalchemy as sa
 from flask import current_app
 
-from app.checkin.attendance import presence_rows
-from app.events.models import EventSession
 from app.extensions import db
 from app.org.models import Member, Membership
 
+from . import facts
 from .models import HoursTarget
 
 GROUPS = ("member", "cadre")
@@ -64,41 +63,51 @@ def group_expression(member=Member):
     return sa.case((_is_cadre(member), "cadre"), else_="member")
 
 
+def _period_targets(years):
+    found = targets_for(years)
+    return tuple(sum(found[(year, group)] for year in years) for group in ("cadre", "member"))
+
+
 def target_expression(years, member=Member):
     """SQL: each member's target for a period touching ``years`` (the targets are read
     now, in one statement, and become literals of the expression)."""
-    found = targets_for(years)
-    cadre, plain = (sum(found[(year, group)] for year in years) for group in ("cadre", "member"))
+    cadre, plain = _period_targets(years)
     return sa.case((_is_cadre(member), sa.literal(cadre, sa.Float)),
                    else_=sa.literal(plain, sa.Float))
 
 
 def member_hours(period, materialize=None):
     """A subquery (member_id, hours): the 学时 each member earned in the sessions that
-    took place in ``period`` (every kind of event: the target is about the whole year).
-    ``materialize(select, name)`` turns a select into a CTE computed once (stats/branches.py)."""
-    rows = presence_rows(sessions=sa.select(EventSession.id).where(period.session_condition()))
-    if materialize is not None:
-        rows = materialize(sa.select(rows), "hour_rows")
-    query = (sa.select(rows.c.member_id, sa.func.sum(rows.c.credit_hours).label("hours"))
-             .group_by(rows.c.member_id))
+    took place in ``period`` (every kind of event: the target is about the whole year;
+    stats/facts.py, after its refresh()). ``materialize(select, name)`` turns a select
+    into a CTE computed once (stats/branches.py)."""
+    query = facts.member_hours(period)
     return materialize(query, "earned") if materialize is not None else query.subquery(
         "member_hours")
 
 
-def membership_rows(period, materialize=None, earned=None):
+def membership_rows(period, earned=None):
     """A subquery (member_id, branch_id, hours, target, below): one row per stay of a member
     in a branch that overlaps ``period`` (a member who moved has one per branch), with the
     member's 学时 in the period, their target for it and below (0/1: hours < target).
-    The branch table's 低于目标 count and the list of members below target both read it."""
-    if earned is None:  # (member_id, hours) the caller already has, or member_hours()
-        earned = member_hours(period, materialize)
+    The branch table's 低于目标 count reads it; ``earned`` is member_hours() when the
+    caller has it already.
+
+    The cadres come as a join with their few thousand ids, not by joining every row to
+    the wide member table (for a district that cost more than the rest of the table)."""
+    if earned is None:
+        earned = member_hours(period)
+    cadre, plain = _period_targets(period.years)
+    cadres = facts.materialized(sa.select(Member.id.label("member_id")).where(_is_cadre(Member)),
+                                "cadres")
     hours = sa.func.coalesce(earned.c.hours, 0.0)
-    target = target_expression(period.years)
+    target = sa.case((cadres.c.member_id.is_not(None), sa.literal(cadre, sa.Float)),
+                     else_=sa.literal(plain, sa.Float))
     return (sa.select(Membership.member_id, Membership.branch_id, hours.label("hours"),
                       target.label("target"),
                       sa.case((hours < target, 1), else_=0).label("below"))
-            .join(Member, Member.id == Membership.member_id)
+            .select_from(Membership)
             .outerjoin(earned, earned.c.member_id == Membership.member_id)
+            .outerjoin(cadres, cadres.c.member_id == Membership.member_id)
             .where(period.membership_condition(Membership))
             .subquery("memberships"))
