@@ -245,9 +245,11 @@ def _register_template_helpers(app):
 def _register_cli(app):
     from .demo import seed_demo
     from .org.cli import register as register_org_cli
+    from .stats.facts import rebuild_command as rebuild_statistics
 
     register_org_cli(app)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(rebuild_statistics)
 
     @app.cli.command("show-address")
     def show_address():

@@ -4,6 +4,7 @@ statements it takes."""
 from datetime import date
 
 import pytest
+import sqlalchemy as sa
 import time_machine
 
 from app.extensions import db
@@ -104,3 +105,15 @@ def test_the_table_takes_a_fixed_number_of_statements(org, world, factory):
     with count_statements() as more:
         branch_table(YEAR)
     assert len(more) == len(few) <= 4
+
+
+def test_the_rebuild_command_builds_the_same_numbers(app, org, world):
+    before = by_name(branch_table(YEAR))[org.committee.name].numbers
+    db.session.execute(sa.text("DELETE FROM presence_fact"))
+    db.session.execute(sa.text("DELETE FROM member_year"))
+    db.session.commit()
+
+    result = app.test_cli_runner().invoke(args=["stats-rebuild"])
+
+    assert result.exit_code == 0 and "出勤统计数据已重建" in result.output
+    assert by_name(branch_table(YEAR))[org.committee.name].numbers == before
