@@ -308,24 +308,40 @@ def test_a_refresh_empties_presence_stale_and_a_later_write_marks_exactly_its_ev
 @pytest.mark.skipif(not ON_POSTGRESQL, reason="PostgreSQL only: on SQLite the second "
                     "connection's open write transaction holds the database's write lock, "
                     "so a refresh would wait for it")
-def test_a_marker_committed_by_another_connection_during_a_refresh_is_not_lost(w):
-    reg, one, two = ding(w)
+@pytest.mark.parametrize("inside", [False, True],
+                         ids=["committed-after-the-refresh", "committed-once-it-took-the-markers"])
+def test_a_marker_committed_by_another_connection_during_a_refresh_is_not_lost(w, inside):
+    reg, two = of(w, "丁", 1)
     before = numbers()
-    scan_through_perform_checkin(w)  # committed: the refresh below has work to do
+    scan_through_perform_checkin(w)  # 丁 came to the first session: the refresh has work
     other = db.engine.connect()
+    transaction = other.begin()
+
+    def commit_the_other(conn, cursor, statement, *args):
+        if statement.lstrip().startswith("DELETE FROM presence_stale") and transaction.is_active:
+            transaction.commit()
+
     try:
-        transaction = other.begin()
-        other.execute(sa.insert(Checkin).values(
+        other.execute(sa.insert(Checkin).values(  # 丁 came to the second one too
             session_id=two.id, registration_id=reg.id, kind="entry", method="manual",
             result="ok", late=False, at=two.starts_at))
-        assert facts.refresh() is True  # cannot see the other's check-in nor its marker
-        assert change(before, numbers()) == CAME
-        transaction.commit()
+        if inside:
+            sa.event.listen(db.engine, "after_cursor_execute", commit_the_other)
+        try:
+            assert facts.refresh() is True
+        finally:
+            if inside:
+                sa.event.remove(db.engine, "after_cursor_execute", commit_the_other)
+        if not inside:  # the refresh saw neither the other's check-in nor its marker
+            assert change(before, numbers()) == CAME
+            transaction.commit()
+        assert not transaction.is_active
     finally:
         other.close()
     assert stale_events() == {w.world.event.id}
     assert change(before, numbers()) == {**CAME, "presences": 2, "present": 2, "absent": -2,
                                          "hours": 6, "kind.training": 2}
+    assert stale_events() == set()
 
 
 # ------------------------------------------------------------------ 6. the two paths agree
