@@ -229,6 +229,25 @@ def test_a_changed_kind_moves_the_presences_between_kind_filters(w):
     assert (numbers(training)["presences"], numbers(lecture)["presences"]) == (0, 4)
 
 
+def test_a_session_added_then_removed_counts_its_absences_then_none(w):
+    """A third session on 3 December nobody came to: five more 应到, all absent; removed
+    again (edit_event without it), the table is back where it was."""
+    before = numbers()
+    third = w.world.event.sessions[1].starts_at + timedelta(days=1)
+    rows = session_rows(w.world.event, {}) + [{
+        "title": "第3课", "starts_at": third, "ends_at": third + timedelta(hours=3),
+        "credit_hours": 3.0, "grace_minutes": 10}]
+    event_changes.edit_event(w.org.organizer, w.world.event.id, {}, rows)
+    assert stale_events() == {w.world.event.id}
+    assert change(before, numbers()) == {"expected": 5, "absent": 5, "m_expected": 1,
+                                         "m_absent": 1}
+    db.session.expire_all()
+    event_changes.edit_event(w.org.organizer, w.world.event.id, {},
+                             session_rows(w.world.event, {})[:2])
+    assert stale_events() == {w.world.event.id}
+    assert change(before, numbers()) == {}
+
+
 # ------------------------------------------------------------------ 2. incremental = rebuild
 
 def test_an_incremental_refresh_after_every_write_equals_a_rebuild(w):
@@ -372,3 +391,13 @@ def test_the_whole_year_and_a_period_of_days_give_the_same_numbers(org, world, n
     assert [(row.branch.name, row.numbers) for row in whole.rows] == [
         (row.branch.name, row.numbers) for row in days.rows]
     assert whole.total["presences"] > 0
+
+
+@pytest.mark.parametrize("now", [datetime(2027, 1, 1, 2, 0, tzinfo=timezone.utc), AFTER],
+                         ids=["new-years-day", "after-the-lecture-of-2027"])
+def test_two_whole_years_and_a_period_of_days_give_the_same_numbers(org, world, now):
+    mid_year_lectures(org, world)
+    whole = branch_table(Filters(Period(date(2026, 1, 1), date(2027, 12, 31))), now=now)
+    days = branch_table(Filters(Period(date(2026, 1, 1), date(2027, 12, 30))), now=now)
+    assert [(row.branch.name, row.numbers) for row in whole.rows] == [
+        (row.branch.name, row.numbers) for row in days.rows]
