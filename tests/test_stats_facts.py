@@ -9,6 +9,7 @@ The world is tests/stats_world.py small_world(): a training class on 1 and 2 Dec
 are about 丁."""
 import os
 from datetime import date, datetime, timedelta, timezone
+from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
@@ -21,15 +22,15 @@ from app.checkin import service as checkin
 from app.checkin.models import Checkin
 from app.corrections import service as corrections
 from app.extensions import db
-from app.registration.models import Leave
 from app.registration import decide, event_changes
+from app.registration.models import Leave
 from app.stats import facts
 from app.stats.branches import branch_table
 from app.stats.models import MemberYear, PresenceFact, StaleEvent
 from app.stats.periods import Filters, Period
 
 from .conftest import count_statements
-from .event_factories import BEFORE, START, approved_leave, join, make_event
+from .event_factories import START, approved_leave, join, make_event
 from .stats_world import AFTER, DAYS, HOURS, build, local, manual, small_world, world_plans
 
 YEAR = Filters(Period.year(2026))
@@ -198,8 +199,6 @@ WRITES = {
 
 @pytest.fixture
 def w(org, world, login):
-    from types import SimpleNamespace
-
     return SimpleNamespace(org=org, world=world, login=login)
 
 
