@@ -83,7 +83,7 @@ def test_a_configured_target_moves_the_line(org, people):
     assert [(row.name, row.target) for row in found.rows] == [("安娜", 5)]
 
 
-def test_three_statements_whatever_the_size(factory, org, people):
+def test_a_fixed_handful_of_statements_whatever_the_size(factory, org, people):
     def statements():
         with count_statements() as seen:
             below_target.below_target(periods.Period.this_year())
@@ -93,8 +93,8 @@ def test_three_statements_whatever_the_size(factory, org, people):
     few = statements()
     for n in range(10):
         factory.member(name=f"新人{n}", branch=org.two)
-    # nothing stale, the year's targets, the list
-    assert statements() == few == 3
+    # nothing stale, (PostgreSQL: the transaction's settings), the year's targets, the list
+    assert statements() == few == (4 if db.engine.dialect.name == "postgresql" else 3)
 
 
 # ------------------------------------------------------------------ pages

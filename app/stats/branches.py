@@ -122,12 +122,12 @@ def table_query(filters, now, within=None):
     up with _rolled_up(): people and members are counted once per subtree without a
     COUNT(DISTINCT) over every (ancestor, member) pair."""
     anc = ancestors_cte()
-    per_member = facts.materialized(facts.per_member(filters, now), "per_member")
+    per_member = facts.per_member(filters, now)
     names = list(facts.SUMS)
-    shared = facts.materialized(facts.several_branches(filters, per_member), "shared")
+    earned = facts.materialized(facts.member_hours(filters.period), "earned")
+    shared = facts.materialized(facts.several_branches(filters, per_member, earned), "shared")
     attended, attended_twice, people, _ = _rolled_up(
         anc, per_member, shared, names, per_member.c.present > 0, 0, "attended")
-    earned = facts.materialized(facts.member_hours(filters.period), "earned")
     stays = facts.materialized(sa.select(membership_rows(filters.period, earned)), "stays")
     # Members with more than one stay overlapping the period: who moved (or came back).
     moved = facts.materialized(sa.select(Membership.member_id)

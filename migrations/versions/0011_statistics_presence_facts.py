@@ -71,16 +71,18 @@ def upgrade():
     op.create_table(
         'member_year',
         sa.Column('year', sa.Integer(), autoincrement=False, nullable=False),
-        sa.Column('member_id', sa.Integer(), autoincrement=False, nullable=False),
         sa.Column('branch_id', sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column('member_id', sa.Integer(), autoincrement=False, nullable=False),
         *(sa.Column(name, sa.Integer(), nullable=False)
           for name in ('expected', 'present', 'on_leave', 'absent')),
         sa.Column('hours', sa.Float(), nullable=False),
         *(sa.Column(name, sa.Integer(), nullable=False)
           for name in ('m_expected', 'm_present', 'm_on_leave', 'm_absent')),
         *(sa.Column(f'kind_{kind}', sa.Integer(), nullable=False) for kind in KINDS),
-        sa.PrimaryKeyConstraint('year', 'member_id', 'branch_id'),
+        sa.PrimaryKeyConstraint('year', 'branch_id', 'member_id'),
+        sqlite_with_rowid=False,
     )
+    op.create_index('ix_member_year_member', 'member_year', ['year', 'member_id', 'hours'])
     op.create_table(
         'presence_stale',
         sa.Column('id', sa.Integer(), nullable=False),
