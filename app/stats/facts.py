@@ -68,8 +68,8 @@ def refresh():
 
 def materialized(query, name):
     """``query`` as a CTE computed once (WITH ... AS MATERIALIZED, SQLite 3.35+ and
-    PostgreSQL 12+): without the hint both may fold it into the join with the ancestors
-    and run the attendance rows once per ancestor row."""
+    PostgreSQL 12+): without the hint both may fold an aggregate into each query that
+    reads it, and compute it again for every one."""
     return query.cte(name).prefix_with("MATERIALIZED")
 
 
@@ -205,7 +205,8 @@ def per_member(filters, now):
 
 def _in_years(table, period):
     """SQL: the row's year is one of the period's (equality for one year: SQLite then reads
-    MemberYear in its key's order and groups by member without sorting)."""
+    MemberYear in the order of its key (branch) or of its (year, member) index, and groups
+    without sorting)."""
     first, last = period.start.year, period.end.year
     return table.c.year == first if first == last else table.c.year.between(first, last)
 
