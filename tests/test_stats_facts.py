@@ -31,23 +31,12 @@ from app.stats.periods import Filters, Period
 
 from .conftest import count_statements
 from .event_factories import START, approved_leave, join, make_event
-from .stats_world import AFTER, DAYS, HOURS, build, local, manual, small_world, world_plans
+from .stats_world import AFTER, DAYS, HOURS, build, local, manual, world_plans
+from .test_stats_branches import clock, world  # noqa: F401  (early January 2027; small_world)
 
 YEAR = Filters(Period.year(2026))
 NEXT_YEAR = Filters(Period.year(2027))
 ON_POSTGRESQL = os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql")
-
-
-@pytest.fixture(autouse=True)
-def clock():
-    """Early January 2027: every session of the world has taken place."""
-    with time_machine.travel(AFTER, tick=True):
-        yield
-
-
-@pytest.fixture
-def world(org, factory):
-    return small_world(org, factory)
 
 
 # ------------------------------------------------------------------ helpers
