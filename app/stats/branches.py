@@ -2,18 +2,20 @@
 
 ``branch_table(filters, within=None)`` returns a BranchTable: one row per branch of the
 tree (or of ``within``'s subtree, a secretary's view) in tree order, each row holding its
-whole subtree's numbers, and the total of the visible roots. Two statements whatever the
-size of the organisation (the branches; then table_query(): the attendance and membership
-aggregates per branch, the attendance rows read once); no Python loop over attendance rows.
+whole subtree's numbers, and the total of the visible roots. A handful of statements
+whatever the size of the organisation (facts.refresh()'s check, the branches, the year's
+targets, then table_query(): the attendance and membership aggregates per branch); no
+Python loop over attendance rows.
 
 Definitions (DESIGN §3; every attendance flag from app/checkin/attendance.py):
 
 - 党员数 members: distinct members with a Membership row of the subtree overlapping the
   period (org/memberships.py). A member who moved from one branch to another in the
   period counts in both branches and once in a parent holding both.
-- 参与人数 people, 参与人次 presences, 学时 hours: totals() of the attendance rows of the
-  period's sessions that have started (filtered by kind and event) whose registration's
-  branch is in the subtree: attendance counts for the branch kept on the registration.
+- 参与人数 people, 参与人次 presences, 学时 hours: the presence rows (attendance.
+  presence_rows(), stored by stats/facts.py) of the period's sessions that have started
+  (filtered by kind and event) whose registration's branch is in the subtree: attendance
+  counts for the branch kept on the registration.
 - 参与率 = people ÷ members; 人均学时 = hours ÷ members.
 - 低于目标 below: members of the subtree whose 学时 in the period (all kinds of events)
   fall short of their target (stats/targets.py membership_rows; counted once each).
@@ -21,8 +23,8 @@ Definitions (DESIGN §3; every attendance flag from app/checkin/attendance.py):
 - per kind: 参与人次 per event kind.
 
 The subtree of each branch is a recursive CTE (branch, ancestor) over parent_id: a
-branch's row sums the rows of every branch whose ancestors include it, and counts distinct
-people with COUNT(DISTINCT) over the same join.
+branch's row sums the rows of every branch whose ancestors include it; people and members
+are counted once per subtree by _rolled_up().
 """
 from dataclasses import dataclass, field
 
