@@ -39,7 +39,7 @@ Building blocks
       credited     counts for 学时: a confirmed entry, and a check-out too where the
                    session requires one (walk-ins earn hours like anyone who came)
     and credit_hours: the session's credit hours where credited, else 0.
-``presence_rows(sessions=None)``, ``presence_totals(rows)``
+``presence_rows(sessions=None)``
     A lighter attendance_rows() for statistics over many sessions: the same expected,
     on_leave, present, absent, walk_in, credited and credit_hours, without the first
     check-in's time, lateness or early leaving (one GROUP BY, no window functions).
@@ -237,7 +237,7 @@ def presence_rows(sessions=None):
     the first check-in's time, lateness, early leaving or method. Whether someone came
     (and checked out) needs no ranking of the check-ins, so they are read in one GROUP BY
     instead of two window functions, and the leave is looked up once per row: several
-    times faster on a million check-ins. ``presence_totals(rows)`` sums them."""
+    times faster on a million check-ins. Statistics store these rows (stats/facts.py)."""
     reg, ses = Registration, EventSession
     seen = (sa.select(Checkin.registration_id, Checkin.session_id,
                       sa.func.max(_flag(successful("entry"))).label("entered"),
@@ -292,37 +292,23 @@ def presence_rows(sessions=None):
     ).subquery("presence")
 
 
-def presence_totals(rows):
-    """The totals() that presence_rows() can give: expected, present, on_leave, absent,
-    walk_in, hours, people (参与人数) and presences (参与人次)."""
-    wanted = ("expected", "present", "on_leave", "absent", "walk_in", "hours", "people",
-              "presences")
-    return _totals(rows, wanted)
-
-
-def _totals(rows, wanted):
-    count = sa.func.sum
-    made = {
-        "expected": lambda: count(rows.c.expected),
-        "present": lambda: count(rows.c.present),
-        "on_leave": lambda: count(rows.c.on_leave),
-        "absent": lambda: count(rows.c.absent),
-        "late": lambda: count(rows.c.present * rows.c.late),
-        "left_early": lambda: count(rows.c.present * rows.c.left_early),
-        "walk_in": lambda: count(rows.c.walk_in),
-        "backfilled": lambda: count(rows.c.present * rows.c.backfilled),
-        "hours": lambda: count(rows.c.credit_hours),
-        "people": lambda: sa.func.count(sa.distinct(
-            sa.case((rows.c.present == 1, rows.c.member_id)))),
-        "presences": lambda: count(rows.c.present),
-    }
-    return [made[key]().label(key) for key in wanted]
-
-
 def totals(rows):
     """Aggregate columns over attendance ``rows`` for any GROUP BY (see the docstring)."""
-    return _totals(rows, ("expected", "present", "on_leave", "absent", "late", "left_early",
-                          "walk_in", "backfilled", "hours", "people", "presences"))
+    count = sa.func.sum
+    return [
+        count(rows.c.expected).label("expected"),
+        count(rows.c.present).label("present"),
+        count(rows.c.on_leave).label("on_leave"),
+        count(rows.c.absent).label("absent"),
+        count(rows.c.present * rows.c.late).label("late"),
+        count(rows.c.present * rows.c.left_early).label("left_early"),
+        count(rows.c.walk_in).label("walk_in"),
+        count(rows.c.present * rows.c.backfilled).label("backfilled"),
+        count(rows.c.credit_hours).label("hours"),
+        sa.func.count(sa.distinct(sa.case((rows.c.present == 1, rows.c.member_id))))
+        .label("people"),
+        count(rows.c.present).label("presences"),
+    ]
 
 
 def completion_rows(registrations):

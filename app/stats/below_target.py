@@ -4,7 +4,7 @@ and organizers, never a ranking. Ordered by branch (tree order) then the 拼音 
 Who is listed (the rule of ``targets`` and docs/ARCHITECTURE.md, Statistics): the members
 who belonged to the chosen branch's subtree at some time in the period (a Membership row
 overlapping it), whose 学时 of the sessions that took place in the period (all their
-registrations: ``targets.member_hours``) fall short of their target for the period
+registrations: ``facts.member_hours``) fall short of their target for the period
 (``targets.target_expression(period.years)``: each year's full target, not prorated), the
 definition the branch table's count reads too (``targets.membership_rows``). A member who moved inside the subtree is listed once, under the last branch
 they belonged to there; filtered on a branch they left, they are listed under it.
@@ -79,8 +79,7 @@ def parse_branch_id(raw):
 
 def below_target(period, branch=None):
     """BelowTarget of the members of ``branch``'s subtree (None: everyone) in ``period``."""
-    facts.refresh()
-    facts.tune_for_aggregates()
+    facts.prepare()
     target = targets.target_expression(period.years, Member)
     stays = (sa.select(Membership.member_id, Membership.branch_id,
                        sa.func.row_number().over(
@@ -92,7 +91,7 @@ def below_target(period, branch=None):
     if branch is not None:
         stays = stays.where(branch.subtree_filter())
     stays = stays.subquery("stays")
-    earned = targets.member_hours(period, materialize=facts.materialized)
+    earned = facts.materialized(facts.member_hours(period), "earned")
     hours = sa.func.coalesce(earned.c.hours, 0.0)
     query = (sa.select(Member.id, Member.name, Branch.id.label("branch_id"),
                        Branch.name.label("branch"), Branch.path, targets.group_expression(Member).label("grp"),

@@ -191,7 +191,7 @@ def branch_table(filters, within=None, now=None):
     """The BranchTable of ``filters`` (stats/periods.py) over the whole tree, or over the
     subtree of ``within`` (a Branch: a secretary's own), counting the sessions that have
     started by ``now`` (a session to come has nobody absent yet)."""
-    facts.refresh()
+    facts.prepare()
     # The columns a table shows and orders by, not ORM objects (a thousand of them cost
     # more than the rest of the Python side of the table).
     query = sa.select(Branch.id, Branch.name, Branch.kind, Branch.active, Branch.parent_id,
@@ -199,7 +199,6 @@ def branch_table(filters, within=None, now=None):
     if within is not None:
         query = query.where(within.subtree_filter())
     branches = db.session.execute(query).all()
-    facts.tune_for_aggregates()
     attended, members = {}, {}
     for row in db.session.execute(table_query(filters, now or utcnow(), within)).mappings():
         numbers = dict(row)

@@ -76,27 +76,14 @@ def target_expression(years, member=Member):
                    else_=sa.literal(plain, sa.Float))
 
 
-def member_hours(period, materialize=None):
-    """A subquery (member_id, hours): the 学时 each member earned in the sessions that
-    took place in ``period`` (every kind of event: the target is about the whole year;
-    stats/facts.py, after its refresh()). ``materialize(select, name)`` turns a select
-    into a CTE computed once (stats/branches.py)."""
-    query = facts.member_hours(period)
-    return materialize(query, "earned") if materialize is not None else query.subquery(
-        "member_hours")
-
-
-def membership_rows(period, earned=None):
+def membership_rows(period, earned):
     """A subquery (member_id, branch_id, hours, target, below): one row per stay of a member
     in a branch that overlaps ``period`` (a member who moved has one per branch), with the
-    member's 学时 in the period, their target for it and below (0/1: hours < target).
-    The branch table's 低于目标 count reads it; ``earned`` is member_hours() when the
-    caller has it already.
+    member's 学时 in the period (``earned``: facts.member_hours() as a CTE), their target
+    for it and below (0/1: hours < target). The branch table's 低于目标 count reads it.
 
     The cadres come as a join with their few thousand ids, not by joining every row to
     the wide member table (for a district that cost more than the rest of the table)."""
-    if earned is None:
-        earned = member_hours(period)
     cadre, plain = _period_targets(period.years)
     cadres = facts.materialized(sa.select(Member.id.label("member_id")).where(_is_cadre(Member)),
                                 "cadres")
